@@ -1,0 +1,52 @@
+package io.jpatroni.core.ha;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Nobody holds the lock: the healthiest eligible node takes it (ha-loop.md §8.1). */
+final class LeaderRacePolicy {
+
+    private LeaderRacePolicy() {
+    }
+
+    static Decision decide(HaInput in) {
+        LocalNode local = in.local();
+        String p = in.prefix();
+        if (Healthiest.isHealthiest(in)) {
+            List<HaAction> won = new ArrayList<>();
+            if (in.cluster().failover().isPresent()) {
+                won.add(new HaAction.ClearFailover());
+            }
+            String wonMessage;
+            if (local.runningAsPrimary()) {
+                won.add(new HaAction.MaintainHistory());
+                wonMessage = "acquired session lock as a leader";
+            } else {
+                won.add(new HaAction.Promote());
+                wonMessage = "promoted self to leader by acquiring session lock";
+            }
+            Decision lost = local.runningAsPrimary()
+                    ? Decision.of(p + "demoted self after trying and failing to obtain lock",
+                            new HaAction.Demote(DemoteMode.IMMEDIATE_NOLOCK))
+                    : Decision.of(p + "following new leader after trying and failing to obtain lock",
+                            new HaAction.Follow(Optional.empty()));
+            return Decision.of(p + wonMessage,
+                    new HaAction.TryAcquireLock(new Decision(won, p + wonMessage), lost));
+        }
+        if (in.settings().pause()) {
+            return local.runningAsPrimary()
+                    ? Decision.nothing(p + "continue to run as primary without lock")
+                    : Decision.nothing(p + "no action. I am (" + local.name() + ")");
+        }
+        boolean notAllowed = local.nofailover();
+        if (local.runningAsPrimary()) {
+            return Decision.of(notAllowed ? "demoting self because I am not allowed to become primary"
+                            : "demoting self because i am not the healthiest node",
+                    new HaAction.Demote(DemoteMode.IMMEDIATE_NOLOCK));
+        }
+        return Decision.of(notAllowed ? "following a different leader because I am not allowed to promote"
+                        : "following a different leader because i am not the healthiest node",
+                new HaAction.Follow(Optional.empty()));
+    }
+}
