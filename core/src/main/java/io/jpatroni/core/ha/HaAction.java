@@ -80,8 +80,8 @@ public sealed interface HaAction {
     record Rejoin(Optional<String> leader) implements HaAction {
     }
 
-    /** Keep the primary's history key in step with its timeline. */
-    record MaintainHistory() implements HaAction {
+    /** Keep the primary's history key and the replicas' replication slots in step. */
+    record MaintainPrimary() implements HaAction {
     }
 
     /** Stop the daemon with an error (system ID mismatch, a replica joining an uninitialised cluster). */

@@ -20,7 +20,7 @@ final class LeaderRacePolicy {
             }
             String wonMessage;
             if (local.runningAsPrimary()) {
-                won.add(new HaAction.MaintainHistory());
+                won.add(new HaAction.MaintainPrimary());
                 wonMessage = "acquired session lock as a leader";
             } else {
                 won.add(new HaAction.Promote());

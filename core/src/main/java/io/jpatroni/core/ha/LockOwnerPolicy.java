@@ -19,7 +19,7 @@ final class LockOwnerPolicy {
         }
         Decision held = local.runningAsPrimary()
                 ? Decision.of(p + "no action. I am (" + local.name() + "), the leader with the lock",
-                        new HaAction.MaintainHistory())
+                        new HaAction.MaintainPrimary())
                 : Decision.of(p + "promoted self to leader because I had the session lock", new HaAction.Promote());
         Decision lost;
         if (!local.runningAsPrimary()) {
