@@ -1,0 +1,237 @@
+package io.jpatroni.core.loop;
+
+import io.jpatroni.api.dcs.Dcs;
+import io.jpatroni.api.dcs.DcsException;
+import io.jpatroni.api.dcs.Leader;
+import io.jpatroni.core.cluster.ClusterView;
+import io.jpatroni.core.cluster.Json;
+import io.jpatroni.core.cluster.MemberInfo;
+import io.jpatroni.core.config.DynamicConfig;
+import io.jpatroni.core.config.PatroniConfig;
+import io.jpatroni.core.ha.Decision;
+import io.jpatroni.core.ha.DemoteMode;
+import io.jpatroni.core.ha.HaAction;
+import io.jpatroni.core.ha.LocalNode.BootstrapPhase;
+import io.jpatroni.core.postgres.PostgresException;
+import io.jpatroni.core.postgres.PostgresNode;
+import io.jpatroni.core.postgres.StopMode;
+import io.jpatroni.core.postgres.Upstream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out a {@link Decision}: DCS writes and short PostgreSQL operations in the loop thread,
+ * long ones on the {@link AsyncRunner}. Branching actions are resolved here by the DCS's answer.
+ */
+final class ActionExecutor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
+
+    private final PatroniConfig config;
+    private final Dcs dcs;
+    private final PostgresNode pg;
+    private final NodeState state;
+    private final AsyncRunner async;
+    private final Supplier<DynamicConfig> dynamic;
+    private final LongSupplier nanoClock;
+    private final PrimaryUpkeep upkeep;
+    private final ReplicaRecovery recovery;
+
+    ActionExecutor(PatroniConfig config, Dcs dcs, PostgresNode pg, NodeState state, AsyncRunner async,
+                   Supplier<DynamicConfig> dynamic, LongSupplier nanoClock) {
+        this.config = config;
+        this.dcs = dcs;
+        this.pg = pg;
+        this.state = state;
+        this.async = async;
+        this.dynamic = dynamic;
+        this.nanoClock = nanoClock;
+        this.upkeep = new PrimaryUpkeep(config.name(), dcs, pg);
+        this.recovery = new ReplicaRecovery(config, pg, state, dynamic);
+    }
+
+    /** Executes the decision and returns the status message of the branch that was taken. */
+    String execute(Decision decision, ClusterView cluster) throws DcsException, PostgresException {
+        String message = decision.message();
+        for (HaAction action : decision.actions()) {
+            Decision next = perform(action, cluster);
+            if (next != null) {
+                message = execute(next, cluster);
+            }
+        }
+        return message;
+    }
+
+    /** Performs one action; returns the continuation to run for branching actions, else null. */
+    private Decision perform(HaAction action, ClusterView cluster) throws DcsException, PostgresException {
+        switch (action) {
+            case HaAction.TryAcquireLock race -> {
+                boolean won = dcs.attemptToAcquireLeader();
+                setLeaderFlag(won);
+                LOG.info(won ? "acquired the leader lock" : "could not acquire the leader lock");
+                return won ? race.ifWon() : race.ifLost();
+            }
+            case HaAction.RenewLock renew -> {
+                Leader leader = cluster.leader().orElseThrow();
+                boolean held = dcs.updateLeader(leader);
+                setLeaderFlag(held);
+                if (held) {
+                    upkeep.publishStatus();
+                }
+                return held ? renew.ifHeld() : renew.ifLost();
+            }
+            case HaAction.TryInitialize race -> {
+                return dcs.initialize(true, "") ? race.ifWon() : race.ifLost();
+            }
+            case HaAction.ReleaseLock release -> releaseLock(cluster);
+            case HaAction.WriteInitialize write -> dcs.initialize(cluster.initialize().isEmpty(), write.sysid());
+            case HaAction.ClearFailover clear -> dcs.setFailoverValue("{}", java.util.OptionalLong.empty());
+            case HaAction.Bootstrap b -> startAsync("bootstrap", this::bootstrap);
+            case HaAction.CompleteBootstrap c -> completeBootstrap(cluster);
+            case HaAction.CancelBootstrap c -> cancelBootstrap();
+            case HaAction.CloneFrom clone -> startAsync("bootstrap from " + clone.member(),
+                    () -> recovery.cloneFrom(cluster, clone.member()));
+            case HaAction.StartPrimaryInPlace s -> startAsync("starting primary after failure", () -> {
+                state.pgState = "starting";
+                boolean up = pg.start(Optional.empty(), false, Duration.ofSeconds(dynamic.get().primaryStartTimeout()));
+                state.pgState = up ? "running" : "start failed";
+            });
+            case HaAction.StartReadOnly s -> startAsync("start", () -> recovery.startStandby(Optional.empty()));
+            case HaAction.Promote p -> startAsync("promote", this::promote);
+            case HaAction.Demote demote -> demote(demote.mode(), cluster);
+            case HaAction.Follow follow -> recovery.follow(cluster, follow.leader());
+            case HaAction.Rejoin rejoin -> startAsync("rejoin", () -> recovery.rejoin(cluster, rejoin.leader()));
+            case HaAction.MaintainPrimary m -> upkeep.maintain(cluster, dynamic.get());
+            case HaAction.ExitDaemon exit -> throw new FatalDaemonError(exit.reason());
+        }
+        return null;
+    }
+
+    private void setLeaderFlag(boolean held) {
+        state.setLeaderFlag(held, nanoClock.getAsLong(), Duration.ofSeconds(dynamic.get().ttl()).toNanos());
+    }
+
+    private void startAsync(String name, AsyncRunner.Task task) {
+        if (!async.start(name, task)) {
+            LOG.warn("not starting {}: {} is still running", name, async.running().orElse("another action"));
+        }
+    }
+
+    void releaseLock(ClusterView cluster) {
+        upkeep.publishOptime();
+        cluster.leader().ifPresent(dcs::deleteLeader);
+        state.setLeaderFlag(false, nanoClock.getAsLong(), 0);
+        LOG.info("Leader key released");
+    }
+
+    private void bootstrap() throws PostgresException {
+        state.bootstrap = BootstrapPhase.RUNNING;
+        state.pgState = "initializing new cluster";
+        var bootstrap = config.bootstrap().orElseThrow();
+        try {
+            pg.initdb(bootstrap.initdbArgs());
+            if (config.postgresql().pgHba().isEmpty() && !bootstrap.pgHba().isEmpty()) {
+                pg.appendToPgHba(bootstrap.pgHba());
+            }
+            state.pgState = "starting";
+            if (!pg.start(Optional.empty(), false, Duration.ofSeconds(config.postgresql().pgCtlTimeout()))) {
+                state.pgState = "start failed";
+                state.bootstrap = BootstrapPhase.FAILED;
+                return;
+            }
+            state.pgState = "running";
+            state.role = "primary";
+            if (!bootstrap.users().isEmpty()) {
+                LOG.warn("bootstrap.users is deprecated (Patroni 4 ignores it): create roles in post_bootstrap instead; "
+                        + "creating {} user(s) as Patroni 3 did", bootstrap.users().size());
+            }
+            pg.createRoles(bootstrap.users().stream()
+                    .map(u -> new io.jpatroni.core.postgres.BootstrapRole(u.name(), u.password(), u.options()))
+                    .toList());
+            if (bootstrap.postBootstrap().isPresent()) {
+                PostBootstrap.run(bootstrap.postBootstrap().get(), config);
+            }
+            state.sysid = pg.controlData().map(c -> c.systemIdentifier());
+            state.bootstrap = BootstrapPhase.SUCCEEDED;
+        } catch (PostgresException | RuntimeException e) {
+            state.bootstrap = BootstrapPhase.FAILED;
+            throw e;
+        }
+    }
+
+    private void completeBootstrap(ClusterView cluster) {
+        String sysid = state.sysid.or(() -> pg.controlData().map(c -> c.systemIdentifier())).orElseThrow();
+        dcs.initialize(cluster.initialize().isEmpty(), sysid);
+        dcs.setConfigValue(Json.write(config.bootstrap().map(b -> b.dcs()).orElse(Map.of())),
+                java.util.OptionalLong.empty());
+        boolean taken = dcs.takeLeader();
+        setLeaderFlag(taken);
+        state.bootstrap = BootstrapPhase.NONE;
+        state.firstContact = false;
+        LOG.info("initialized a new cluster with system identifier {}", sysid);
+    }
+
+    private void cancelBootstrap() {
+        dcs.cancelInitialization();
+        try {
+            pg.stop(StopMode.IMMEDIATE, Optional.of(Duration.ofSeconds(dynamic.get().retryTimeout())), () -> { });
+            pg.moveDataDirectoryAside();
+        } catch (PostgresException e) {
+            LOG.error("could not clean up after the failed bootstrap: {}", e.getMessage());
+        }
+        throw new FatalDaemonError("bootstrap failed: the data directory was moved to "
+                + config.postgresql().dataDir() + ".failed and the initialize key removed; fix the cause and restart");
+    }
+
+    private void promote() throws PostgresException {
+        Duration wait = Duration.ofSeconds(Math.max(dynamic.get().loopWait(), 10));
+        if (!pg.promote(wait)) {
+            throw new PostgresException("pg_ctl promote did not finish within " + wait.toSeconds() + " s");
+        }
+        state.role = "primary";
+        state.upstream = Optional.empty();
+        // A checkpoint right away puts the new timeline into pg_control, which pg_rewind on the old
+        // primary reads from this node.
+        pg.checkpoint();
+        state.firstContact = false;
+        LOG.info("promoted: now running as primary");
+    }
+
+    private void demote(DemoteMode mode, ClusterView cluster) throws PostgresException {
+        StopMode stop = mode == DemoteMode.OFFLINE ? StopMode.FAST : StopMode.IMMEDIATE;
+        state.pgState = "stopping";
+        pg.stop(stop, Optional.empty(), () -> { });
+        state.pgState = "stopped";
+        state.role = "demoted";
+        state.firstContact = false;
+        switch (mode) {
+            case OFFLINE -> recovery.startStandby(Optional.empty());
+            case IMMEDIATE -> {
+                releaseLock(cluster);
+                startAsync("rejoin", () -> recovery.rejoin(cluster, otherLeader(cluster)));
+            }
+            case IMMEDIATE_NOLOCK -> startAsync("rejoin", () -> recovery.rejoin(cluster, otherLeader(cluster)));
+        }
+    }
+
+    private Optional<String> otherLeader(ClusterView cluster) {
+        return cluster.leaderName().filter(l -> !l.equals(config.name()));
+    }
+
+    /** Thrown to stop the daemon (exit 1) after logging why. */
+    static final class FatalDaemonError extends RuntimeException {
+        FatalDaemonError(String message) {
+            super(message);
+        }
+    }
+
+    static Optional<Upstream> upstreamOf(ClusterView cluster, String member) {
+        return cluster.member(member).map(MemberInfo::connUrl).filter(u -> !u.isEmpty())
+                .map(url -> Upstream.fromConnUrl(member, url));
+    }
+}

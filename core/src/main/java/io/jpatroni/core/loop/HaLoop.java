@@ -1,0 +1,364 @@
+package io.jpatroni.core.loop;
+
+import io.jpatroni.api.dcs.Dcs;
+import io.jpatroni.api.dcs.DcsException;
+import io.jpatroni.core.cluster.ClusterView;
+import io.jpatroni.core.cluster.Json;
+import io.jpatroni.core.cluster.MemberInfo;
+import io.jpatroni.core.config.DynamicConfig;
+import io.jpatroni.core.config.PatroniConfig;
+import io.jpatroni.core.ha.Decision;
+import io.jpatroni.core.ha.HaDecider;
+import io.jpatroni.core.ha.HaInput;
+import io.jpatroni.core.ha.HaSettings;
+import io.jpatroni.core.ha.LocalNode;
+import io.jpatroni.core.ha.PeerStatus;
+import io.jpatroni.core.postgres.LocalState;
+import io.jpatroni.core.postgres.PostgresException;
+import io.jpatroni.core.postgres.PostgresNode;
+import io.jpatroni.core.postgres.StopMode;
+import io.jpatroni.core.rest.NodeStatus;
+import io.jpatroni.core.rest.RestContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HA loop: every loop_wait (or at once when woken) observe, decide, execute, publish
+ * (ha-loop.md §1, §2). Runs on one thread; REST threads read what it publishes.
+ */
+public final class HaLoop implements RestContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HaLoop.class);
+
+    private final PatroniConfig config;
+    private final Dcs dcs;
+    private final PostgresNode pg;
+    private final Clock clock;
+    private final LongSupplier nanos;
+    private final NodeState state = new NodeState();
+    private final DynamicConfigTracker dynamic;
+    private final AsyncRunner async;
+    private final ActionExecutor executor;
+    private final MemberDocument documents;
+    private final PeerClient peers = new PeerClient();
+
+    private volatile ClusterView lastCluster;
+    private volatile Optional<String> formerLeader = Optional.empty();
+    private volatile List<MemberInfo> formerMembers = List.of();
+    private volatile NodeStatus published;
+    private volatile long nextRunNanos;
+    private volatile boolean stopping;
+    private String lastMemberJson;
+
+    public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos) {
+        this.config = config;
+        this.dcs = dcs;
+        this.pg = pg;
+        this.clock = clock;
+        this.nanos = nanos;
+        this.dynamic = new DynamicConfigTracker(config);
+        this.async = new AsyncRunner(dcs::wakeup);
+        this.executor = new ActionExecutor(config, dcs, pg, state, async, dynamic::current, nanos);
+        this.documents = new MemberDocument(config);
+        this.published = documents.status(state, Optional.empty(), false, true, false);
+        pg.setDynamicParameters(postgresParameters(dynamic.current()));
+        dcs.setTiming(dynamic.timing());
+    }
+
+    /** Runs iterations until {@link #stop()}; returns normally or throws a fatal error to exit 1. */
+    public void run() throws InterruptedException {
+        nextRunNanos = nanos.getAsLong();
+        while (!stopping) {
+            runOnce();
+            if (stopping) {
+                break;
+            }
+            long loopWait = Duration.ofSeconds(dynamic.current().loopWait()).toNanos();
+            nextRunNanos += loopWait;
+            long wait = nextRunNanos - nanos.getAsLong();
+            if (wait <= 0) {
+                LOG.info("Loop time exceeded, rescheduling immediately.");
+                nextRunNanos = nanos.getAsLong();
+                continue;
+            }
+            if (dcs.watch(leaderVersionToWatch(), Duration.ofNanos(wait))) {
+                nextRunNanos = nanos.getAsLong();
+            }
+        }
+    }
+
+    /** Asks the loop to finish its current iteration and return. */
+    public void stop() {
+        stopping = true;
+        dcs.wakeup();
+    }
+
+    /** One iteration; errors are logged as Patroni does and never escape, except fatal ones. */
+    void runOnce() {
+        String message;
+        try {
+            message = iterate();
+        } catch (DcsException e) {
+            LOG.error("DCS failure: {}", e.getMessage());
+            message = onDcsFailure();
+        } catch (PostgresException e) {
+            LOG.error("PostgreSQL error: {}", e.getMessage());
+            message = "Error communicating with PostgreSQL. Will try again later";
+        } catch (ActionExecutor.FatalDaemonError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected exception raised, please report it as a BUG", e);
+            message = "Unexpected exception raised, please report it as a BUG";
+        }
+        LOG.info(message);
+    }
+
+    private String iterate() throws DcsException, PostgresException {
+        ClusterView cluster = ClusterView.decode(dcs.getCluster());
+        state.clusterKnown = true;
+        state.dcsLastSeenEpoch = clock.instant().getEpochSecond();
+        lastCluster = cluster;
+        if (cluster.leader().isPresent()) {
+            formerLeader = cluster.leaderName();
+            formerMembers = cluster.members();
+        }
+        boolean hasLock = cluster.leaderName().map(config.name()::equals).orElse(false);
+        if (!hasLock) {
+            state.setLeaderFlag(false, nanos.getAsLong(), 0);
+        }
+        LocalObservation local = observe();
+        if (cluster.member(config.name()).isEmpty()) {
+            publishMember(local);
+        }
+        List<PeerStatus> peerStatuses = cluster.isUnlocked() && local.running() && async.running().isEmpty()
+                ? peers.fetch(raceCandidates(cluster)) : List.of();
+        HaInput input = new HaInput(cluster, localNode(local), settings(), peerStatuses,
+                formerLeader.filter(l -> !l.equals(config.name())));
+        Decision decision = HaDecider.decide(input);
+        String message = executor.execute(decision, cluster);
+        if (dynamic.update(cluster, dcs)) {
+            LOG.info("applied new timing: {}", dynamic.timing());
+        }
+        pg.setDynamicParameters(postgresParameters(dynamic.current()));
+        LocalObservation after = observe();
+        publishMember(after);
+        publishStatus(after, cluster);
+        return message;
+    }
+
+    private String onDcsFailure() {
+        state.clusterKnown = false;
+        lastCluster = null;
+        state.setLeaderFlag(false, nanos.getAsLong(), 0);
+        LocalObservation local;
+        try {
+            local = observe();
+        } catch (RuntimeException e) {
+            return "DCS is not accessible";
+        }
+        Decision decision = HaDecider.onDcsFailure(localNode(local), settings());
+        try {
+            return executor.execute(decision, null);
+        } catch (DcsException | PostgresException e) {
+            LOG.error("while handling the DCS failure: {}", e.getMessage());
+            return decision.message();
+        } finally {
+            publishStatus(observe(), null);
+        }
+    }
+
+    /** Members of the current and the last locked snapshot except me: a just-expired leader is asked too. */
+    private List<MemberInfo> raceCandidates(ClusterView cluster) {
+        Map<String, MemberInfo> byName = new LinkedHashMap<>();
+        formerMembers.forEach(m -> byName.put(m.name(), m));
+        cluster.members().forEach(m -> byName.put(m.name(), m));
+        byName.remove(config.name());
+        return List.copyOf(byName.values());
+    }
+
+    private LocalObservation observe() {
+        boolean empty = pg.dataDirectoryEmpty();
+        if (empty) {
+            if (async.running().isEmpty() && !"uninitialized".equals(state.role)
+                    && state.bootstrap == LocalNode.BootstrapPhase.NONE) {
+                state.role = "uninitialized";
+                state.pgState = "stopped";
+            }
+            return new LocalObservation(true, Optional.empty(), false, Optional.empty());
+        }
+        if (state.sysid.isEmpty()) {
+            state.sysid = pg.controlData().map(c -> c.systemIdentifier()).filter(s -> !s.isEmpty());
+        }
+        boolean running = pg.isRunning();
+        Optional<LocalState> query = Optional.empty();
+        if (running) {
+            try {
+                query = Optional.of(pg.query());
+            } catch (PostgresException e) {
+                LOG.debug("status query failed: {}", e.getMessage());
+            }
+        }
+        if (async.running().isEmpty()) {
+            noteWhatPostgresDoes(running, query);
+        }
+        return new LocalObservation(false, state.sysid, running, query);
+    }
+
+    /** Keeps the state word and role true to what PostgreSQL does when no action is changing it. */
+    private void noteWhatPostgresDoes(boolean running, Optional<LocalState> query) {
+        if (running && query.isPresent()) {
+            state.pgState = "running";
+            if (!query.get().inRecovery()) {
+                state.role = "primary";
+            } else if (!"demoted".equals(state.role)) {
+                state.role = "replica";
+            }
+        } else if (running) {
+            state.pgState = "starting";
+        } else if ("running".equals(state.pgState) || "starting".equals(state.pgState)) {
+            state.pgState = "crashed";
+            LOG.warn("PostgreSQL is not running any more");
+        }
+    }
+
+    private LocalNode localNode(LocalObservation local) {
+        var tags = config.tags();
+        return new LocalNode(config.name(),
+                !tags.allowsFailover(),
+                tags.nofailover() ? 0 : tags.failoverPriority().orElse(1),
+                local.dataDirEmpty(),
+                local.sysid(),
+                local.running(),
+                state.pgState,
+                state.role,
+                local.runningAsPrimary(state.role),
+                local.walPosition(),
+                local.timeline(),
+                config.bootstrap().isPresent(),
+                async.running(),
+                async.running().isPresent() ? LocalNode.BootstrapPhase.NONE : state.bootstrap,
+                state.firstContact);
+    }
+
+    private HaSettings settings() {
+        DynamicConfig d = dynamic.current();
+        return new HaSettings(d.ttl(), d.loopWait(), d.maximumLagOnFailover(), d.checkTimeline(), d.pause(),
+                d.primaryStartTimeout());
+    }
+
+    private void publishMember(LocalObservation local) {
+        boolean positionsKnown = async.running().map("promote"::equals).orElse(true);
+        String json = Json.write(documents.memberKey(state, local.query(), dynamic.current().pause(), positionsKnown));
+        if (!json.equals(lastMemberJson) && dcs.touchMember(json)) {
+            lastMemberJson = json;
+        }
+    }
+
+    private void publishStatus(LocalObservation local, ClusterView cluster) {
+        boolean unlocked = cluster == null || cluster.isUnlocked();
+        boolean sync = cluster != null && cluster.sync().matches(config.name(), false);
+        published = documents.status(state, local.query(), dynamic.current().pause(), unlocked, sync);
+    }
+
+    private OptionalLong leaderVersionToWatch() {
+        ClusterView cluster = lastCluster;
+        if (cluster == null || async.running().isPresent() || cluster.leader().isEmpty()
+                || cluster.leaderName().map(config.name()::equals).orElse(false)) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(cluster.leader().get().version());
+    }
+
+    private static Map<String, Object> postgresParameters(DynamicConfig d) {
+        return d.postgresqlParameters();
+    }
+
+    /**
+     * SIGTERM (ha-loop.md §23): stop PostgreSQL (fast, no checkpoint) and, if I held the lock,
+     * delete it so a replica takes over at once. While paused PostgreSQL and the key stay.
+     */
+    public void shutdown() {
+        async.cancel();
+        if (dynamic.current().pause()) {
+            LOG.info("paused: leaving PostgreSQL running and the leader key in place");
+            return;
+        }
+        boolean leader = state.leaderFlag;
+        try {
+            if (pg.isRunning()) {
+                state.pgState = "stopping";
+                pg.stop(StopMode.FAST, Optional.empty(), () -> { });
+            }
+            state.pgState = "stopped";
+        } catch (PostgresException e) {
+            LOG.error("could not stop PostgreSQL, leaving the leader key: {}", e.getMessage());
+            return;
+        }
+        if (leader && lastCluster != null) {
+            executor.releaseLock(lastCluster);
+        }
+        publishMember(new LocalObservation(false, state.sysid, false, Optional.empty()));
+        async.close();
+    }
+
+    // --- RestContext: read-only views of what the loop published ---
+
+    @Override
+    public NodeStatus status() {
+        return published;
+    }
+
+    @Override
+    public boolean holdsLeaderLock() {
+        return state.leaderFlagValid(nanos.getAsLong());
+    }
+
+    @Override
+    public boolean clusterKnown() {
+        return state.clusterKnown;
+    }
+
+    @Override
+    public boolean standbyCluster() {
+        return false;
+    }
+
+    @Override
+    public long leaderOptime() {
+        ClusterView cluster = lastCluster;
+        return cluster == null ? 0 : cluster.statusOptime();
+    }
+
+    @Override
+    public long maximumLagOnFailover() {
+        return dynamic.current().maximumLagOnFailover();
+    }
+
+    @Override
+    public boolean loopAlive() {
+        if (dynamic.current().pause()) {
+            return true;
+        }
+        long ttl = Duration.ofSeconds(dynamic.current().ttl()).toNanos();
+        long allowed = "primary".equals(state.role) ? ttl : 2 * ttl;
+        return nanos.getAsLong() - nextRunNanos < allowed;
+    }
+
+    @Override
+    public Optional<ClusterView> cluster() {
+        return Optional.ofNullable(lastCluster);
+    }
+
+    @Override
+    public String scope() {
+        return config.scope();
+    }
+}

@@ -1,0 +1,67 @@
+package io.jpatroni.core.loop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jpatroni.core.cluster.Json;
+import io.jpatroni.core.cluster.MemberInfo;
+import io.jpatroni.core.ha.PeerStatus;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/** Asks every peer's REST API for its status in parallel, 2 s each, no retries (ha-loop.md §8.2.1 step 7). */
+final class PeerClient {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(TIMEOUT)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+
+    List<PeerStatus> fetch(List<MemberInfo> peers) {
+        List<CompletableFuture<PeerStatus>> calls = peers.stream().map(this::fetchOne).toList();
+        return calls.stream().map(CompletableFuture::join).toList();
+    }
+
+    private CompletableFuture<PeerStatus> fetchOne(MemberInfo peer) {
+        if (peer.apiUrl().isEmpty()) {
+            return CompletableFuture.completedFuture(PeerStatus.unreachable(peer.name()));
+        }
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(peer.apiUrl())).timeout(TIMEOUT).GET().build();
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(PeerStatus.unreachable(peer.name()));
+        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(response -> parse(peer.name(), response.body()))
+                .completeOnTimeout(PeerStatus.unreachable(peer.name()), TIMEOUT.toMillis() + 200,
+                        java.util.concurrent.TimeUnit.MILLISECONDS)
+                .exceptionally(e -> PeerStatus.unreachable(peer.name()));
+    }
+
+    /** A peer is usable only if it reports WAL positions, is not nofailover and its watchdog is fine. */
+    static PeerStatus parse(String name, String body) {
+        JsonNode json = Json.parse(body);
+        JsonNode xlog = json.has("xlog") ? json.get("xlog") : json.get("wal");
+        if (xlog == null || !xlog.isObject()) {
+            return PeerStatus.unreachable(name);
+        }
+        JsonNode tags = json.path("tags");
+        boolean nofailover = MemberInfo.truthy(Json.MAPPER.convertValue(tags.get("nofailover"), Object.class));
+        boolean watchdogFailed = json.path("watchdog_failed").asBoolean(false);
+        String role = json.path("role").asText("");
+        boolean inRecovery = !(xlog.has("location") || "primary".equals(role) || "master".equals(role));
+        long position = inRecovery
+                ? Math.max(xlog.path("received_location").asLong(0), xlog.path("replayed_location").asLong(0)) : 0;
+        int priority = nofailover ? 0 : tags.path("failover_priority").asInt(1);
+        OptionalLong timeline = json.path("timeline").canConvertToLong()
+                ? OptionalLong.of(json.path("timeline").asLong()) : OptionalLong.empty();
+        return new PeerStatus(name, !nofailover && !watchdogFailed, inRecovery, position, priority, timeline);
+    }
+}

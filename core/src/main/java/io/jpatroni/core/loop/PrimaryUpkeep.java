@@ -1,0 +1,122 @@
+package io.jpatroni.core.loop;
+
+import io.jpatroni.api.dcs.Dcs;
+import io.jpatroni.core.cluster.ClusterView;
+import io.jpatroni.core.cluster.Json;
+import io.jpatroni.core.cluster.MemberInfo;
+import io.jpatroni.core.config.DynamicConfig;
+import io.jpatroni.core.postgres.PostgresException;
+import io.jpatroni.core.postgres.PostgresNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the lock holder keeps in step every iteration: the {@code status} key with its WAL
+ * position, the {@code history} key with its timeline, and a physical slot for every replica.
+ */
+final class PrimaryUpkeep {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PrimaryUpkeep.class);
+
+    private final String name;
+    private final Dcs dcs;
+    private final PostgresNode pg;
+    private String lastStatus;
+
+    PrimaryUpkeep(String name, Dcs dcs, PostgresNode pg) {
+        this.name = name;
+        this.dcs = dcs;
+        this.pg = pg;
+    }
+
+    /** Writes {@code status} with the current WAL position, skipping an unchanged value. */
+    void publishStatus() {
+        try {
+            var local = pg.query();
+            if (local.inRecovery()) {
+                return;
+            }
+            writeStatus(Json.write(Map.of("optime", local.walPosition())));
+        } catch (PostgresException e) {
+            LOG.debug("status not published: {}", e.getMessage());
+        }
+    }
+
+    /** Before releasing the lock: the last position, so replicas can judge their lag. */
+    void publishOptime() {
+        publishStatus();
+    }
+
+    private void writeStatus(String json) {
+        if (!json.equals(lastStatus) && dcs.writeStatus(json)) {
+            lastStatus = json;
+        }
+    }
+
+    void maintain(ClusterView cluster, DynamicConfig dynamic) {
+        try {
+            maintainHistory(cluster);
+        } catch (PostgresException | RuntimeException e) {
+            LOG.warn("could not update the history key: {}", e.getMessage());
+        }
+        if (dynamic.useSlots()) {
+            try {
+                maintainSlots(cluster);
+            } catch (PostgresException e) {
+                LOG.warn("could not synchronise replication slots: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void maintainHistory(ClusterView cluster) throws PostgresException {
+        long timeline = pg.query().timeline();
+        String stored = cluster.raw().history().map(h -> h.value()).orElse(null);
+        if (timeline <= 1) {
+            if (!"[]".equals(stored)) {
+                dcs.setHistoryValue("[]");
+            }
+            return;
+        }
+        List<List<Object>> lines = cluster.history().orElse(List.of());
+        boolean current = !lines.isEmpty() && lines.get(lines.size() - 1).size() >= 5
+                && toLong(lines.get(lines.size() - 1).get(0)) == timeline - 1;
+        if (current) {
+            return;
+        }
+        List<List<Object>> fresh = TimelineHistory.read(pg.timelineHistoryFile(timeline), lines, name);
+        if (!fresh.isEmpty()) {
+            dcs.setHistoryValue(Json.write(fresh));
+        }
+    }
+
+    /** A physical slot for every other member; slots of members that are gone are dropped when idle. */
+    private void maintainSlots(ClusterView cluster) throws PostgresException {
+        Set<String> wanted = cluster.members().stream()
+                .map(MemberInfo::name)
+                .filter(m -> !m.equals(name))
+                .map(SlotNames::forMember)
+                .collect(Collectors.toSet());
+        Map<String, Boolean> existing = new LinkedHashMap<>(pg.physicalSlots());
+        for (String slot : wanted) {
+            if (!existing.containsKey(slot)) {
+                pg.createPhysicalSlot(slot);
+                LOG.info("created replication slot {}", slot);
+            }
+        }
+        for (Map.Entry<String, Boolean> slot : existing.entrySet()) {
+            if (!wanted.contains(slot.getKey()) && !slot.getValue() && !slot.getKey().equals(SlotNames.forMember(name))) {
+                pg.dropSlot(slot.getKey());
+                LOG.info("dropped replication slot {} of a member that is gone", slot.getKey());
+            }
+        }
+    }
+
+    private static long toLong(Object o) {
+        return o instanceof Number n ? n.longValue() : -1;
+    }
+}

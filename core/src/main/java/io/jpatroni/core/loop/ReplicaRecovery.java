@@ -1,0 +1,166 @@
+package io.jpatroni.core.loop;
+
+import io.jpatroni.core.cluster.ClusterView;
+import io.jpatroni.core.cluster.MemberInfo;
+import io.jpatroni.core.config.DynamicConfig;
+import io.jpatroni.core.config.PatroniConfig;
+import io.jpatroni.core.postgres.ControlData;
+import io.jpatroni.core.postgres.PostgresException;
+import io.jpatroni.core.postgres.PostgresNode;
+import io.jpatroni.core.postgres.StopMode;
+import io.jpatroni.core.postgres.Upstream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bringing this node up as a replica: cloning, starting as a standby, repointing at a new leader,
+ * and rejoining after being a primary (crash recovery, pg_rewind, or a fresh clone when the
+ * timeline diverged and rewinding is impossible) — ha-loop.md §4, §5, §10, §13.
+ */
+final class ReplicaRecovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaRecovery.class);
+
+    /** pg_controldata states of a data directory that was last a primary. */
+    private static final Set<String> PRIMARY_STATES = Set.of("in production", "shut down", "in crash recovery",
+            "shutting down");
+    /** States that need crash recovery before pg_rewind accepts the data directory. */
+    private static final Set<String> UNCLEAN_STATES = Set.of("in production", "in crash recovery", "shutting down");
+
+    private final PatroniConfig config;
+    private final PostgresNode pg;
+    private final NodeState state;
+    private final Supplier<DynamicConfig> dynamic;
+
+    ReplicaRecovery(PatroniConfig config, PostgresNode pg, NodeState state, Supplier<DynamicConfig> dynamic) {
+        this.config = config;
+        this.pg = pg;
+        this.state = state;
+        this.dynamic = dynamic;
+    }
+
+    /** Creates this node's data directory from {@code source}, then starts following the leader. */
+    void cloneFrom(ClusterView cluster, String source) throws PostgresException {
+        Upstream from = ActionExecutor.upstreamOf(cluster, source)
+                .orElseThrow(() -> new PostgresException("member " + source + " publishes no conn_url"));
+        state.pgState = "creating replica";
+        LOG.info("creating a replica from {} ({}:{}) with pg_basebackup", source, from.host(), from.port());
+        if (!pg.basebackup(from, config.postgresql().basebackupArgs())) {
+            state.pgState = "stopped";
+            throw new PostgresException("failed to bootstrap from " + source + ": pg_basebackup failed; will retry");
+        }
+        state.role = "replica";
+        Optional<Upstream> leader = cluster.leaderName().flatMap(l -> ActionExecutor.upstreamOf(cluster, l));
+        startStandby(leader.isPresent() ? leader : Optional.of(from));
+    }
+
+    /** Starts PostgreSQL as a standby of {@code upstream} (none: read-only without streaming). */
+    void startStandby(Optional<Upstream> upstream) throws PostgresException {
+        state.pgState = "starting";
+        boolean up = pg.start(upstream, true, Duration.ofSeconds(config.postgresql().pgCtlTimeout()));
+        state.upstream = upstream.map(ReplicaRecovery::key);
+        state.pgState = up ? "running" : "starting";
+        state.firstContact = false;
+    }
+
+    /**
+     * A running replica keeps following the current leader: repoint primary_conninfo when the
+     * leader moved. A demoted primary first goes through {@link #rejoin}, because its timeline may
+     * have diverged from the new leader's.
+     */
+    void follow(ClusterView cluster, Optional<String> leader) throws PostgresException {
+        if (leader.isEmpty()) {
+            return;
+        }
+        Optional<Upstream> target = ActionExecutor.upstreamOf(cluster, leader.get());
+        if (target.isEmpty()) {
+            return;
+        }
+        if ("demoted".equals(state.role) || "primary".equals(state.role)) {
+            rejoin(cluster, leader);
+            return;
+        }
+        String key = key(target.get());
+        if (state.upstream.map(key::equals).orElse(false)) {
+            return;
+        }
+        LOG.info("changing primary_conninfo and reloading: following {} at {}", leader.get(), key);
+        pg.follow(target.get());
+        state.upstream = Optional.of(key);
+        state.role = "replica";
+    }
+
+    /** Brings a stopped (or demoted) node back as a replica of {@code leader}. */
+    void rejoin(ClusterView cluster, Optional<String> leader) throws PostgresException {
+        if (leader.isEmpty()) {
+            if (!pg.isRunning()) {
+                startStandby(Optional.empty());
+            }
+            if (!"demoted".equals(state.role)) {
+                state.role = "replica";
+            }
+            return;
+        }
+        Optional<MemberInfo> leaderMember = cluster.member(leader.get());
+        if (leaderMember.isEmpty() || !leaderMember.get().isPrimaryRole()
+                || leaderMember.get().checkpointAfterPromotePending() || leaderMember.get().connUrl().isEmpty()) {
+            LOG.info("waiting for leader {} to run as primary before rejoining", leader.get());
+            return;
+        }
+        Upstream upstream = Upstream.fromConnUrl(leader.get(), leaderMember.get().connUrl());
+        if (pg.isRunning()) {
+            pg.stop(StopMode.FAST, Optional.empty(), () -> { });
+        }
+        Optional<ControlData> control = pg.controlData();
+        String clusterState = control.map(ControlData::clusterState).orElse("");
+        boolean wasPrimary = PRIMARY_STATES.contains(clusterState);
+        if (wasPrimary && UNCLEAN_STATES.contains(clusterState)) {
+            LOG.info("doing crash recovery in a single user mode");
+            state.pgState = "crash recovery";
+            pg.crashRecoverySingleUser();
+        }
+        Optional<Boolean> diverged = pg.rewindNeeded(upstream);
+        if (diverged.orElse(wasPrimary)) {
+            rewindOrReclone(upstream);
+        }
+        startStandby(Optional.of(upstream));
+        state.role = "replica";
+    }
+
+    private void rewindOrReclone(Upstream leader) throws PostgresException {
+        boolean rewound = false;
+        if (useRewind() && pg.canRewind()) {
+            LOG.info("running pg_rewind from {}", leader.memberName());
+            state.pgState = "running pg_rewind";
+            rewound = pg.rewind(leader);
+            if (!rewound) {
+                LOG.warn("pg_rewind from {} failed", leader.memberName());
+            }
+        } else {
+            LOG.warn("timeline diverged from {} and pg_rewind is not usable (use_pg_rewind off, or neither "
+                    + "wal_log_hints nor data checksums)", leader.memberName());
+        }
+        if (!rewound) {
+            LOG.warn("reinitializing: removing the data directory and creating a fresh replica from {}",
+                    leader.memberName());
+            pg.removeDataDirectory();
+            state.pgState = "creating replica";
+            if (!pg.basebackup(leader, config.postgresql().basebackupArgs())) {
+                state.pgState = "stopped";
+                throw new PostgresException("failed to create a fresh replica from " + leader.memberName());
+            }
+        }
+    }
+
+    private boolean useRewind() {
+        return config.postgresql().usePgRewind().or(() -> dynamic.get().usePgRewind()).orElse(false);
+    }
+
+    private static String key(Upstream upstream) {
+        return upstream.host() + ":" + upstream.port();
+    }
+}

@@ -1,0 +1,278 @@
+package io.jpatroni.it;
+
+import io.jpatroni.testing.EtcdServer;
+import io.jpatroni.testing.FreePorts;
+import io.jpatroni.testing.Fixtures;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * A real cluster for end-to-end tests: one etcd and N jpatroni daemons (the packaged
+ * {@code bin/jpatroni}) managing PostgreSQL 15 on loopback ports. Each node's patroni.yml is a
+ * user's seed config with loopback addresses, free ports and temporary directories substituted.
+ */
+final class ClusterHarness implements AutoCloseable {
+
+    static final Path DIST = Path.of(System.getProperty("jpatroni.dist", "target/jpatroni")).toAbsolutePath();
+    static final String SUPERUSER = "postgres";
+
+    final EtcdServer etcd;
+    final Path root;
+    final List<Node> nodes = new ArrayList<>();
+    final int ttl;
+    final int loopWait;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** One member: its ports, directories and daemon process. */
+    final class Node {
+        final String name;
+        final int pgPort;
+        final int restPort;
+        final Path dir;
+        final Path config;
+        Process daemon;
+
+        Node(String name, int pgPort, int restPort, Path dir, Path config) {
+            this.name = name;
+            this.pgPort = pgPort;
+            this.restPort = restPort;
+            this.dir = dir;
+            this.config = config;
+        }
+
+        Path dataDir() {
+            return dir.resolve("data");
+        }
+
+        Path log() {
+            return dir.resolve("jpatroni.log");
+        }
+
+        void start() throws IOException {
+            ProcessBuilder builder = new ProcessBuilder(DIST.resolve("bin/jpatroni").toString(), config.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+            builder.environment().keySet().removeIf(k -> k.startsWith("PATRONI_"));
+            daemon = builder.start();
+        }
+
+        /** SIGKILL the daemon and the postmaster: a machine that died. */
+        void killHard() throws IOException, InterruptedException {
+            if (daemon != null) {
+                daemon.destroyForcibly();
+                daemon.waitFor(10, TimeUnit.SECONDS);
+            }
+            postmasterPid().ifPresent(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            waitForPostmasterExit(Duration.ofSeconds(10));
+        }
+
+        /** SIGTERM the daemon and wait for it to exit: a clean shutdown. */
+        void stop() throws InterruptedException {
+            if (daemon != null && daemon.isAlive()) {
+                daemon.destroy();
+                if (!daemon.waitFor(60, TimeUnit.SECONDS)) {
+                    daemon.destroyForcibly();
+                }
+            }
+        }
+
+        Optional<Long> postmasterPid() throws IOException {
+            Path pid = dataDir().resolve("postmaster.pid");
+            if (!Files.exists(pid)) {
+                return Optional.empty();
+            }
+            List<String> lines = Files.readAllLines(pid);
+            return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.get(0).trim()));
+        }
+
+        private void waitForPostmasterExit(Duration limit) throws IOException, InterruptedException {
+            long end = System.nanoTime() + limit.toNanos();
+            Optional<Long> pid = postmasterPid();
+            while (pid.isPresent() && ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)
+                    && System.nanoTime() < end) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
+
+        Connection connect() throws SQLException {
+            Properties props = new Properties();
+            props.setProperty("user", SUPERUSER);
+            props.setProperty("password", "otus");
+            props.setProperty("connectTimeout", "2");
+            props.setProperty("socketTimeout", "5");
+            return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", props);
+        }
+
+        int rest(String method, String path) {
+            try {
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                        .timeout(Duration.ofSeconds(2)).method(method, HttpRequest.BodyPublishers.noBody()).build();
+                return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                return -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+
+        String restBody(String path) throws IOException, InterruptedException {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                    .timeout(Duration.ofSeconds(2)).GET().build();
+            return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    ClusterHarness(int size, int ttl, int loopWait) throws IOException, InterruptedException {
+        this.ttl = ttl;
+        this.loopWait = loopWait;
+        this.etcd = EtcdServer.start();
+        this.root = Files.createTempDirectory("jpatroni-cluster-it");
+        for (int i = 1; i <= size; i++) {
+            String name = "node" + i;
+            Path dir = Files.createDirectories(root.resolve(name));
+            int pgPort = FreePorts.next();
+            int restPort = FreePorts.next();
+            Path config = dir.resolve("patroni.yml");
+            Files.writeString(config, nodeConfig(name, pgPort, restPort, dir));
+            nodes.add(new Node(name, pgPort, restPort, dir, config));
+        }
+    }
+
+    /** The vagrant seed config (etcd: section, rewind, slots, md5 pg_hba) adapted to this machine. */
+    @SuppressWarnings("unchecked")
+    private String nodeConfig(String name, int pgPort, int restPort, Path dir) throws IOException {
+        Map<String, Object> yml = new Yaml().load(Files.readString(Fixtures.seedConfig("vagrant-etcd-pgbouncer.yml")));
+        yml.put("name", name);
+        Map<String, Object> restapi = (Map<String, Object>) yml.get("restapi");
+        restapi.put("listen", "127.0.0.1:" + restPort);
+        restapi.put("connect_address", "127.0.0.1:" + restPort);
+        ((Map<String, Object>) yml.get("etcd")).put("hosts", etcd.hostPort());
+        Map<String, Object> dcs = (Map<String, Object>) ((Map<String, Object>) yml.get("bootstrap")).get("dcs");
+        dcs.put("ttl", ttl);
+        dcs.put("loop_wait", loopWait);
+        dcs.put("retry_timeout", Math.max(3, (ttl - loopWait) / 2 - 1));
+        Map<String, Object> pg = (Map<String, Object>) yml.get("postgresql");
+        pg.put("listen", "127.0.0.1:" + pgPort);
+        pg.put("connect_address", "127.0.0.1:" + pgPort);
+        pg.put("data_dir", dir.resolve("data").toString());
+        pg.put("bin_dir", "/usr/lib/postgresql/15/bin");
+        pg.put("pgpass", dir.resolve("pgpass").toString());
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("unix_socket_directories", dir.toString());
+        pg.put("parameters", parameters);
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        return new Yaml(options).dump(yml);
+    }
+
+    void startAll() throws IOException {
+        for (Node node : nodes) {
+            node.start();
+        }
+    }
+
+    Node node(String name) {
+        return nodes.stream().filter(n -> n.name.equals(name)).findFirst().orElseThrow();
+    }
+
+    /** The node whose PostgreSQL accepts a write right now, if exactly one does. */
+    Optional<Node> writablePrimary() {
+        List<Node> writable = new ArrayList<>();
+        for (Node node : nodes) {
+            if (acceptsWrites(node)) {
+                writable.add(node);
+            }
+        }
+        if (writable.size() > 1) {
+            throw new AssertionError("split brain: " + writable + " all accept writes");
+        }
+        return writable.stream().findFirst();
+    }
+
+    static boolean acceptsWrites(Node node) {
+        try (Connection c = node.connect(); var st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS probe (id int primary key, at timestamptz)");
+            st.execute("INSERT INTO probe VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET at = now()");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Polls {@code check} every 200 ms until it holds or {@code limit} passes; returns how long it took. */
+    static Duration await(String what, Duration limit, Check check) throws Exception {
+        long start = System.nanoTime();
+        long end = start + limit.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < end) {
+            try {
+                if (check.holds()) {
+                    return Duration.ofNanos(System.nanoTime() - start);
+                }
+            } catch (Exception e) {
+                last = e;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what
+                + (last == null ? "" : " (last error: " + last + ")"));
+    }
+
+    @FunctionalInterface
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    String logs() throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (Node node : nodes) {
+            out.append("\n===== ").append(node.name).append(" =====\n");
+            if (Files.exists(node.log())) {
+                List<String> lines = Files.readAllLines(node.log());
+                lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(l -> out.append(l).append('\n'));
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Node node : nodes) {
+            try {
+                node.killHard();
+            } catch (Exception e) {
+                // keep cleaning the others
+            }
+        }
+        etcd.close();
+        if (!Boolean.getBoolean("jpatroni.keepTestData")) {
+            try (var files = Files.walk(root)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
