@@ -1,0 +1,206 @@
+package io.jpatroni.core.runtime;
+
+import io.jpatroni.api.dcs.Dcs;
+import io.jpatroni.api.dcs.DcsException;
+import io.jpatroni.api.dcs.DcsSettings;
+import io.jpatroni.api.dcs.DcsTiming;
+import io.jpatroni.api.plugin.PluginContext;
+import io.jpatroni.core.config.ConfigException;
+import io.jpatroni.core.config.ConfigLoader;
+import io.jpatroni.core.config.ConfigProblem;
+import io.jpatroni.core.config.ConfigValidator;
+import io.jpatroni.core.config.PatroniConfig;
+import io.jpatroni.core.loop.HaLoop;
+import io.jpatroni.core.plugins.DcsFactory;
+import io.jpatroni.core.postgres.PostgresNode;
+import io.jpatroni.core.rest.RestServer;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code jpatroni [--validate-config] CONFIG}: the daemon's entry point and the only place that
+ * exits the process.
+ */
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        boolean validate = false;
+        List<String> positional = new ArrayList<>();
+        for (String arg : args) {
+            switch (arg) {
+                case "--validate-config" -> validate = true;
+                case "--version" -> {
+                    out.println("jpatroni " + Version.current());
+                    return 0;
+                }
+                case "-h", "--help" -> {
+                    out.println("usage: jpatroni [--validate-config] [--version] CONFIG");
+                    return 0;
+                }
+                case "-i", "--ignore-listen-port", "-p", "--print" -> { }
+                default -> {
+                    if (arg.startsWith("-")) {
+                        err.println("jpatroni: unknown option " + arg + " (usage: jpatroni [--validate-config] CONFIG)");
+                        return 2;
+                    }
+                    positional.add(arg);
+                }
+            }
+        }
+        if (positional.size() > 1) {
+            err.println("jpatroni: expected one configuration file or directory, got " + positional);
+            return 2;
+        }
+        Optional<Path> file = positional.stream().findFirst().map(Path::of);
+        if (file.isPresent() && !Files.exists(file.get())) {
+            err.println("jpatroni: configuration file " + file.get() + " does not exist");
+            return 1;
+        }
+        return validate ? validate(file, env, err) : daemon(file, env, err);
+    }
+
+    private static int validate(Optional<Path> file, Map<String, String> env, PrintStream err) {
+        try {
+            List<ConfigProblem> problems = ConfigValidator.validate(ConfigLoader.loadRaw(file, env));
+            problems.forEach(p -> err.println(p));
+            boolean errors = problems.stream().anyMatch(p -> p.severity() == ConfigProblem.Severity.ERROR);
+            if (!errors) {
+                ConfigLoader.load(file, env);
+            }
+            return errors ? 1 : 0;
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> err.println(p));
+            return 1;
+        }
+    }
+
+    private static int daemon(Optional<Path> file, Map<String, String> env, PrintStream err) {
+        PatroniConfig config;
+        try {
+            config = ConfigLoader.load(file, env);
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> err.println(p));
+            err.println("jpatroni: invalid configuration, not starting (run with --validate-config for details)");
+            return 1;
+        }
+        Logging.configure(config.log());
+        try {
+            return new Daemon(config).run();
+        } catch (Daemon.StartupException e) {
+            LOG.error(e.getMessage());
+            return 1;
+        }
+    }
+
+    /** The running daemon's parts and their start/stop order. */
+    static final class Daemon {
+
+        static final class StartupException extends Exception {
+            StartupException(String message) {
+                super(message);
+            }
+        }
+
+        private final PatroniConfig config;
+
+        Daemon(PatroniConfig config) {
+            this.config = config;
+        }
+
+        int run() throws StartupException {
+            LOG.info("jpatroni {} starting: node {} of cluster {}", Version.current(), config.name(), config.scope());
+            Clock clock = Clock.systemDefaultZone();
+            Dcs dcs = openDcs(clock);
+            PostgresNode pg = new PostgresNode(PostgresSettingsMapper.from(config), clock);
+            HaLoop loop = new HaLoop(config, dcs, pg, clock, System::nanoTime);
+            StartupChecks.refuseDuplicateName(config, dcs);
+            RestServer rest = new RestServer(config.restapi().listen().host(), config.restapi().listen().port(), loop,
+                    config.restapi().authentication().map(a -> a.username() + ":" + a.password().orElse("")));
+            try {
+                rest.start();
+            } catch (RuntimeException e) {
+                throw new StartupException("could not start a service on " + config.restapi().listen()
+                        + ", check restapi.listen: " + e.getMessage());
+            }
+            Thread loopThread = Thread.currentThread();
+            Thread hook = new Thread(() -> {
+                LOG.info("received SIGTERM: shutting down");
+                loop.stop();
+                try {
+                    loopThread.join(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                rest.stop();
+                loop.shutdown();
+                dcs.close();
+                pg.close();
+                LOG.info("jpatroni stopped");
+            }, "jpatroni-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            Signals.onHangup(() -> LOG.info("SIGHUP received: configuration reload is not supported yet"));
+            try {
+                loop.run();
+                return 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            } catch (RuntimeException e) {
+                LOG.error("fatal: {}", e.getMessage());
+                return 1;
+            }
+        }
+
+        /** Patroni retries the first DCS contact forever, every 5 s. */
+        private Dcs openDcs(Clock clock) throws StartupException {
+            DcsTiming timing = StartupChecks.initialTiming(config);
+            DcsSettings settings = new DcsSettings(config.dcs().name(), config.dcs().options(), config.namespace(),
+                    config.scope(), config.name(), timing);
+            Path plugins = pluginsDirectory();
+            PluginContext context = new PluginContext(clock, config.name(), config.scope(), Version.current());
+            while (true) {
+                try {
+                    Dcs dcs = DcsFactory.open(settings, plugins, context);
+                    dcs.getCluster();
+                    return dcs;
+                } catch (DcsException e) {
+                    if (e.getCause() == null && e.getMessage() != null && e.getMessage().contains("plugin")) {
+                        throw new StartupException(e.getMessage());
+                    }
+                    LOG.warn("waiting on {}: {}", config.dcs().name(), e.getMessage());
+                    try {
+                        Thread.sleep(5000);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw new StartupException("interrupted while waiting for the DCS");
+                    }
+                }
+            }
+        }
+
+        private static Path pluginsDirectory() {
+            String configured = System.getProperty("jpatroni.plugins", System.getenv("JPATRONI_PLUGINS"));
+            if (configured != null && !configured.isBlank()) {
+                return Path.of(configured);
+            }
+            return Path.of(System.getProperty("jpatroni.home", ".")).resolve("plugins");
+        }
+    }
+}
