@@ -253,6 +253,7 @@ class PostgresNodeIT {
         assertEquals(3, n1.query().timeline());
         n1.checkpoint();
         assertEquals(Optional.of(false), n2.rewindNeeded(upstream(n1)));
+        exec(n1, "SELECT pg_create_physical_replication_slot('n2')");
         assertTrue(n2.start(Optional.of(upstream(n1)), true, Duration.ofSeconds(30)));
         exec(n1, "INSERT INTO t VALUES (4)");
         await("row 4 on n2", Duration.ofSeconds(20), () -> rowVisible(n2, 4));
