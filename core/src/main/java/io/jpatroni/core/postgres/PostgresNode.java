@@ -254,6 +254,9 @@ public final class PostgresNode implements AutoCloseable {
         close();
         RecoveryTarget target = new RecoveryTarget(standby, standby ? follow : Optional.empty());
         Map<String, Object> params = effectiveParameters();
+        if (standby) {
+            params = raiseToControlData(params);
+        }
         writeConfiguration(params, Optional.of(target));
         List<String> cmd = new ArrayList<>();
         Path setsid = Path.of("/usr/bin/setsid");
@@ -283,6 +286,40 @@ public final class PostgresNode implements AutoCloseable {
             throw new PostgresException("could not start postgres: " + e.getMessage(), e);
         }
         return waitUntilReady(p, timeout);
+    }
+
+    /** pg_control names of the parameters a standby must not set lower than its primary had (§21.4). */
+    private static final Map<String, String> CONTROL_DATA_MINIMUMS = Map.of(
+            "max_connections", "max_connections",
+            "max_prepared_transactions", "max_prepared_xacts",
+            "max_locks_per_transaction", "max_locks_per_xact",
+            "max_worker_processes", "max_worker_processes",
+            "max_wal_senders", "max_wal_senders");
+
+    /** A standby refuses to start with lower values than recorded in pg_control: start with those instead. */
+    private Map<String, Object> raiseToControlData(Map<String, Object> params) {
+        Optional<ControlData> cd = controlData();
+        if (cd.isEmpty()) {
+            return params;
+        }
+        Map<String, Object> out = new java.util.TreeMap<>(params);
+        for (Map.Entry<String, String> e : CONTROL_DATA_MINIMUMS.entrySet()) {
+            long recorded = cd.get().setting(e.getValue());
+            Long configured = ServerParameters.integer(out.get(e.getKey()));
+            if (recorded > 0 && configured != null && recorded > configured) {
+                log.warn("{} = {} is lower than {} recorded in pg_control; starting with {} (restart pending)",
+                        e.getKey(), configured, recorded, recorded);
+                out.put(e.getKey(), (int) recorded);
+            }
+        }
+        return out;
+    }
+
+    /** standby.signal, recovery.signal or recovery.conf present (§5 step 3: not restarted in place as primary). */
+    public boolean recoveryConfigured() {
+        Path d = settings.dataDir();
+        return Files.exists(d.resolve("standby.signal")) || Files.exists(d.resolve("recovery.signal"))
+                || Files.exists(d.resolve("recovery.conf"));
     }
 
     private boolean waitUntilReady(Process launched, Duration timeout) throws PostgresException {
@@ -886,6 +923,10 @@ public final class PostgresNode implements AutoCloseable {
         }
         Optional<ControlData> cd = controlData();
         if (cd.isEmpty() || !(cd.get().uncleanShutdown() || ControlData.IN_ARCHIVE_RECOVERY.equals(cd.get().clusterState()))) {
+            return;
+        }
+        if (majorVersion() >= 15 && Files.exists(settings.dataDir().resolve("backup_label"))) {
+            log.info("backup_label present: a normal start will do the recovery");
             return;
         }
         log.info("doing crash recovery in a single user mode (state was {})", cd.get().clusterState());

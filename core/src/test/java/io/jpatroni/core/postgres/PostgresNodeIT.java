@@ -76,9 +76,13 @@ class PostgresNodeIT {
     }
 
     private static PostgresNode node(String name) throws IOException {
+        return node(name, 30);
+    }
+
+    private static PostgresNode node(String name, int maxConnections) throws IOException {
         Path home = Files.createDirectories(root.resolve(name));
         Map<String, Object> dynamic = new LinkedHashMap<>();
-        dynamic.put("max_connections", 30);
+        dynamic.put("max_connections", maxConnections);
         dynamic.put("wal_keep_segments", 4);
         Map<String, Object> local = new LinkedHashMap<>();
         local.put("unix_socket_directories", home.toString());
@@ -137,7 +141,7 @@ class PostgresNodeIT {
     @Timeout(120)
     void bootstrapCloneStreamPromoteCrashAndRewind() throws Exception {
         PostgresNode n1 = node("n1");
-        PostgresNode n2 = node("n2");
+        PostgresNode n2 = node("n2", 25); // lower than the primary: started with pg_control's value
         assertTrue(n1.dataDirectoryEmpty());
         assertTrue(n1.controlData().isEmpty());
         assertEquals(15, n1.majorVersion());
@@ -191,6 +195,7 @@ class PostgresNodeIT {
                 return false;
             }
         });
+        assertEquals("30", one(n2, "SHOW max_connections"));
         LocalState replica = n2.query();
         assertTrue(replica.inRecovery());
         assertEquals(1, replica.timeline());
