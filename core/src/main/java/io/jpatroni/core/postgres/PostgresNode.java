@@ -522,8 +522,9 @@ public final class PostgresNode implements AutoCloseable {
                 } catch (SQLException e) {
                     first = first == null ? e : first;
                     dropConnection();
-                    if (e.getSQLState() != null && !e.getSQLState().startsWith("08") && !e.getSQLState().startsWith("57")) {
-                        break; // a real SQL error, not a broken connection: retrying would not help
+                    String state = e.getSQLState();
+                    if (state == null || !(state.startsWith("08") || state.startsWith("57P"))) {
+                        break; // not a lost connection (SQL error, statement timeout): retrying would not help
                     }
                 }
             }
@@ -670,15 +671,15 @@ public final class PostgresNode implements AutoCloseable {
             try (Statement st = c.createStatement()) {
                 st.setQueryTimeout(30);
                 st.execute(RoleStatements.quietSession(false));
+                int i = 0;
                 try {
-                    for (int i = 0; i < statements.size(); i++) {
+                    for (; i < statements.size(); i++) {
                         log.info("creating {}", descriptions.get(i));
                         st.execute(statements.get(i));
                     }
                 } catch (SQLException e) {
-                    // the message never contains the statement text, so no password leaks through it
-                    throw new SQLException("creating " + descriptions.get(Math.min(descriptions.size() - 1,
-                            statements.size() - 1)) + ": " + e.getMessage(), e.getSQLState(), e);
+                    // server messages do not echo the statement text, so no password leaks through this one
+                    throw new SQLException("creating " + descriptions.get(i) + ": " + e.getMessage(), e.getSQLState(), e);
                 } finally {
                     st.execute(RoleStatements.quietSession(true));
                 }

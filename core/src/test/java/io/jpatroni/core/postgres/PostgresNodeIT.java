@@ -157,6 +157,11 @@ class PostgresNodeIT {
 
         assertTrue(n1.start(Optional.empty(), false, Duration.ofSeconds(30)));
         assertTrue(n1.isRunning());
+        long pid = n1.postmasterPid().orElseThrow();
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        assertEquals(Long.toString(pid), fields[3], "postmaster leads its own session"); // state ppid pgrp session
+        assertTrue(Files.exists(n1.startupLog()));
         assertTrue(Files.exists(n1.settings().dataDir().resolve(ConfigFiles.BASE_CONF)));
         LocalState primary = n1.query();
         assertFalse(primary.inRecovery());
