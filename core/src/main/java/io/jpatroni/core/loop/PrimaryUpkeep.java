@@ -7,6 +7,7 @@ import io.jpatroni.core.cluster.MemberInfo;
 import io.jpatroni.core.config.DynamicConfig;
 import io.jpatroni.core.postgres.PostgresException;
 import io.jpatroni.core.postgres.PostgresNode;
+import io.jpatroni.core.postgres.SlotNames;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -60,11 +60,18 @@ public final class PostgresNode implements AutoCloseable {
     private volatile Integer majorVersion;
     private volatile Boolean rewindBinaryWorks;
     private volatile RecoveryTarget lastTarget;
+    private volatile Map<String, Object> dynamicParameters;
 
     public PostgresNode(PostgresSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         this.files = new ConfigFiles(settings);
+        this.dynamicParameters = settings.dynamicParameters();
+    }
+
+    /** The dynamic configuration's parameters in force; used from the next start or reload. */
+    public void setDynamicParameters(Map<String, Object> parameters) {
+        this.dynamicParameters = parameters == null ? Map.of() : parameters;
     }
 
     public PostgresSettings settings() {
@@ -185,7 +192,7 @@ public final class PostgresNode implements AutoCloseable {
     /** Server parameters for this node; warnings are logged. */
     public Map<String, Object> effectiveParameters() {
         List<String> warnings = new ArrayList<>();
-        Map<String, Object> p = ServerParameters.effective(settings.dynamicParameters(), settings.localParameters(),
+        Map<String, Object> p = ServerParameters.effective(dynamicParameters, settings.localParameters(),
                 settings.scope(), settings.listenAddresses(), settings.port(), majorVersion(), warnings);
         warnings.forEach(w -> log.warn("{}", w));
         return p;
@@ -432,6 +439,11 @@ public final class PostgresNode implements AutoCloseable {
     public void reload() throws PostgresException {
         writeConfiguration(effectiveParameters(), Optional.ofNullable(lastTarget));
         pgCtlReload();
+    }
+
+    /** A running standby follows {@code upstream} from now on: primary_conninfo is reloadable on PG >= 13. */
+    public void follow(Upstream upstream) throws PostgresException {
+        reload(Optional.of(upstream), true);
     }
 
     /** Rewrites the configuration for a new upstream (or primary role) and signals a reload. */
@@ -1026,7 +1038,71 @@ public final class PostgresNode implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------- replication slots
+
+    /** Physical replication slots on this server: name to "in use by a walsender". */
+    public Map<String, Boolean> physicalSlots() throws PostgresException {
+        return withConnection("reading replication slots", c -> {
+            Map<String, Boolean> slots = new LinkedHashMap<>();
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT slot_name, active FROM pg_catalog.pg_replication_slots"
+                         + " WHERE slot_type = 'physical' AND NOT temporary")) {
+                while (rs.next()) {
+                    slots.put(rs.getString(1), rs.getBoolean(2));
+                }
+            }
+            return slots;
+        });
+    }
+
+    /** Creates a slot that reserves WAL at once, so a replica that starts later misses nothing. */
+    public void createPhysicalSlot(String name) throws PostgresException {
+        withConnection("creating replication slot " + name, c -> {
+            try (var st = c.prepareStatement("SELECT pg_catalog.pg_create_physical_replication_slot(?, true)"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?)")) {
+                st.setString(1, name);
+                st.setString(2, name);
+                st.execute();
+            }
+            return null;
+        });
+    }
+
+    public void dropSlot(String name) throws PostgresException {
+        withConnection("dropping replication slot " + name, c -> {
+            try (var st = c.prepareStatement("SELECT pg_catalog.pg_drop_replication_slot(slot_name)"
+                    + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ? AND NOT active")) {
+                st.setString(1, name);
+                st.execute();
+            }
+            return null;
+        });
+    }
+
+    /** {@code pg_wal/<TL>.history} of a timeline, if this data directory has it. */
+    public Optional<Path> timelineHistoryFile(long timeline) {
+        Path file = settings.dataDir().resolve("pg_wal").resolve(String.format("%08X.history", timeline));
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
     // ---------------------------------------------------------------- data directory
+
+    /** After a failed bootstrap: keep the evidence as {@code <data_dir>.failed} for the operator. */
+    public void moveDataDirectoryAside() throws PostgresException {
+        Path dir = settings.dataDir();
+        Path aside = dir.resolveSibling(dir.getFileName() + ".failed");
+        try {
+            if (Files.exists(aside)) {
+                deleteTree(aside);
+            }
+            if (Files.exists(dir)) {
+                Files.move(dir, aside);
+                log.info("moved the data directory to {}", aside);
+            }
+        } catch (IOException e) {
+            throw new PostgresException("could not move " + dir + " aside: " + e.getMessage(), e);
+        }
+    }
 
     /** Removes the data directory (a symlinked data directory: the link only). */
     public void removeDataDirectory() throws PostgresException {
