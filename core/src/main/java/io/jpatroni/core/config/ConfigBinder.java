@@ -134,6 +134,9 @@ final class ConfigBinder {
             if (DYNAMIC_KEYS.contains(key)) {
                 p.warn(key, e.getValue(), "ignored: " + key + " is dynamic configuration; set it in bootstrap.dcs"
                         + " (new cluster) or with patronictl edit-config");
+            } else if (POSTGRESQL_KEYS.contains(key) || BOOTSTRAP_KEYS.contains(key)) {
+                p.warn(key, e.getValue(), "unknown key at the top level, ignored (did you mean "
+                        + (POSTGRESQL_KEYS.contains(key) ? "postgresql." : "bootstrap.") + key + "?)");
             } else {
                 p.warn(key, e.getValue(), "unknown key, ignored");
             }
