@@ -30,19 +30,20 @@ final class Yaml11 {
     }
 
     // YAML 1.1 int: binary, octal (leading 0), decimal, hex, sexagesimal; underscores allowed.
-    private static final Pattern INT = Pattern.compile(
+    private static final Pattern PY_INT = Pattern.compile(
             "^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$");
     // YAML 1.1 float as PyYAML reads it: a dot is required; an exponent needs its sign.
-    private static final Pattern FLOAT = Pattern.compile(
+    private static final Pattern PY_FLOAT = Pattern.compile(
             "^(?:[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?|\\.[0-9_]+(?:[eE][-+][0-9]+)?"
                     + "|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
 
+    // Named PY_*: inside the Resolver subclass the inherited INT/FLOAT would shadow same-named fields.
     private static final class PyYamlResolver extends Resolver {
         @Override
         protected void addImplicitResolvers() {
             addImplicitResolver(Tag.BOOL, BOOL, "yYnNtTfFoO");
-            addImplicitResolver(Tag.INT, INT, "-+0123456789");
-            addImplicitResolver(Tag.FLOAT, FLOAT, "-+0123456789.");
+            addImplicitResolver(Tag.INT, PY_INT, "-+0123456789");
+            addImplicitResolver(Tag.FLOAT, PY_FLOAT, "-+0123456789.");
             addImplicitResolver(Tag.MERGE, MERGE, "<");
             addImplicitResolver(Tag.NULL, NULL, "~nN\0");
             addImplicitResolver(Tag.NULL, EMPTY, null);
