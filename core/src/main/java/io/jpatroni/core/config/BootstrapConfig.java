@@ -15,7 +15,7 @@ public record BootstrapConfig(Map<String, Object> dcs, String method, List<Strin
                               List<BootstrapUser> users, Optional<String> postBootstrap) {
 
     public BootstrapConfig {
-        dcs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(dcs));
+        dcs = Frozen.map(dcs);
         Objects.requireNonNull(method, "method");
         initdbArgs = List.copyOf(initdbArgs);
         pgHba = List.copyOf(pgHba);

@@ -22,7 +22,7 @@ public record DcsSection(String name, Map<String, Object> options) {
 
     public DcsSection {
         Objects.requireNonNull(name, "name");
-        options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
+        options = Frozen.map(options);
     }
 
     /**
@@ -53,7 +53,14 @@ public record DcsSection(String name, Map<String, Object> options) {
 
     /** The settings handed to the backend plugin. */
     public DcsSettings settings(String namespace, String scope, String memberName, DcsTiming timing) {
-        return new DcsSettings(name, options, namespace, scope, memberName, timing);
+        // DcsSettings copies with Map.copyOf, which refuses nulls: an empty YAML value means "not set" anyway
+        Map<String, Object> set = new java.util.LinkedHashMap<>();
+        options.forEach((k, v) -> {
+            if (v != null) {
+                set.put(k, v);
+            }
+        });
+        return new DcsSettings(name, set, namespace, scope, memberName, timing);
     }
 
     @Override

@@ -26,9 +26,9 @@ public record DynamicConfig(int ttl, int loopWait, int retryTimeout, long maximu
     public static final int MIN_RETRY_TIMEOUT = 3;
 
     public DynamicConfig {
-        postgresqlParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(postgresqlParameters));
+        postgresqlParameters = Frozen.map(postgresqlParameters);
         pgHba = List.copyOf(pgHba);
-        raw = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(raw));
+        raw = Frozen.map(raw);
     }
 
     public static DynamicConfig defaults() {

@@ -27,7 +27,7 @@ public record PatroniConfig(String name, String scope, String namespace, RestApi
         Objects.requireNonNull(watchdog, "watchdog");
         Objects.requireNonNull(tags, "tags");
         Objects.requireNonNull(log, "log");
-        raw = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(raw));
+        raw = Frozen.map(raw);
     }
 
     /** What the DCS plugin needs to connect. */

@@ -49,7 +49,7 @@ public record PostgresqlConfig(String listenAddresses, int port, String localHos
     }
 
     private static Map<String, Object> unmodifiable(Map<String, Object> m) {
-        return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(m));
+        return Frozen.map(m);
     }
 
     /** The section of a custom replica method ({@code postgresql.<method>}), if it is a map. */

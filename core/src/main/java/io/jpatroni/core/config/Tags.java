@@ -20,7 +20,7 @@ public record Tags(boolean nofailover, boolean noloadbalance, boolean clonefrom,
     public Tags {
         Objects.requireNonNull(replicatefrom, "replicatefrom");
         Objects.requireNonNull(failoverPriority, "failoverPriority");
-        published = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(published));
+        published = Frozen.map(published);
     }
 
     /** May this node take part in leader races and be a failover/switchover candidate? */
