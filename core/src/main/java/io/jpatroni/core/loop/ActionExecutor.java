@@ -69,45 +69,55 @@ final class ActionExecutor {
 
     /** Performs one action; returns the continuation to run for branching actions, else null. */
     private Decision perform(HaAction action, ClusterView cluster) throws DcsException, PostgresException {
-        switch (action) {
-            case HaAction.TryAcquireLock race -> {
-                boolean won = dcs.attemptToAcquireLeader();
-                setLeaderFlag(won);
-                LOG.info(won ? "acquired the leader lock" : "could not acquire the leader lock");
-                return won ? race.ifWon() : race.ifLost();
+        if (action instanceof HaAction.TryAcquireLock race) {
+            boolean won = dcs.attemptToAcquireLeader();
+            setLeaderFlag(won);
+            LOG.info(won ? "acquired the leader lock" : "could not acquire the leader lock");
+            return won ? race.ifWon() : race.ifLost();
+        }
+        if (action instanceof HaAction.RenewLock renew) {
+            boolean held = dcs.updateLeader(cluster.leader().orElseThrow());
+            setLeaderFlag(held);
+            if (held) {
+                upkeep.publishStatus();
             }
-            case HaAction.RenewLock renew -> {
-                Leader leader = cluster.leader().orElseThrow();
-                boolean held = dcs.updateLeader(leader);
-                setLeaderFlag(held);
-                if (held) {
-                    upkeep.publishStatus();
-                }
-                return held ? renew.ifHeld() : renew.ifLost();
-            }
-            case HaAction.TryInitialize race -> {
-                return dcs.initialize(true, "") ? race.ifWon() : race.ifLost();
-            }
-            case HaAction.ReleaseLock release -> releaseLock(cluster);
-            case HaAction.WriteInitialize write -> dcs.initialize(cluster.initialize().isEmpty(), write.sysid());
-            case HaAction.ClearFailover clear -> dcs.setFailoverValue("{}", java.util.OptionalLong.empty());
-            case HaAction.Bootstrap b -> startAsync("bootstrap", this::bootstrap);
-            case HaAction.CompleteBootstrap c -> completeBootstrap(cluster);
-            case HaAction.CancelBootstrap c -> cancelBootstrap();
-            case HaAction.CloneFrom clone -> startAsync("bootstrap from " + clone.member(),
-                    () -> recovery.cloneFrom(cluster, clone.member()));
-            case HaAction.StartPrimaryInPlace s -> startAsync("starting primary after failure", () -> {
-                state.pgState = "starting";
-                boolean up = pg.start(Optional.empty(), false, Duration.ofSeconds(dynamic.get().primaryStartTimeout()));
-                state.pgState = up ? "running" : "start failed";
-            });
-            case HaAction.StartReadOnly s -> startAsync("start", () -> recovery.startStandby(Optional.empty()));
-            case HaAction.Promote p -> startAsync("promote", this::promote);
-            case HaAction.Demote demote -> demote(demote.mode(), cluster);
-            case HaAction.Follow follow -> recovery.follow(cluster, follow.leader());
-            case HaAction.Rejoin rejoin -> startAsync("rejoin", () -> recovery.rejoin(cluster, rejoin.leader()));
-            case HaAction.MaintainPrimary m -> upkeep.maintain(cluster, dynamic.get());
-            case HaAction.ExitDaemon exit -> throw new FatalDaemonError(exit.reason());
+            return held ? renew.ifHeld() : renew.ifLost();
+        }
+        if (action instanceof HaAction.TryInitialize race) {
+            return dcs.initialize(true, "") ? race.ifWon() : race.ifLost();
+        }
+        if (action instanceof HaAction.ReleaseLock) {
+            releaseLock(cluster);
+        } else if (action instanceof HaAction.WriteInitialize write) {
+            dcs.initialize(cluster.initialize().isEmpty(), write.sysid());
+        } else if (action instanceof HaAction.ClearFailover) {
+            dcs.setFailoverValue("{}", java.util.OptionalLong.empty());
+        } else if (action instanceof HaAction.Bootstrap) {
+            startAsync("bootstrap", this::bootstrap);
+        } else if (action instanceof HaAction.CompleteBootstrap) {
+            completeBootstrap(cluster);
+        } else if (action instanceof HaAction.CancelBootstrap) {
+            cancelBootstrap();
+        } else if (action instanceof HaAction.CloneFrom clone) {
+            startAsync("bootstrap from " + clone.member(), () -> recovery.cloneFrom(cluster, clone.member()));
+        } else if (action instanceof HaAction.StartPrimaryInPlace) {
+            startAsync("starting primary after failure", this::startPrimaryInPlace);
+        } else if (action instanceof HaAction.StartReadOnly) {
+            startAsync("start", () -> recovery.startStandby(Optional.empty()));
+        } else if (action instanceof HaAction.Promote) {
+            startAsync("promote", this::promote);
+        } else if (action instanceof HaAction.Demote demote) {
+            demote(demote.mode(), cluster);
+        } else if (action instanceof HaAction.Follow follow) {
+            recovery.follow(cluster, follow.leader());
+        } else if (action instanceof HaAction.Rejoin rejoin) {
+            startAsync("rejoin", () -> recovery.rejoin(cluster, rejoin.leader()));
+        } else if (action instanceof HaAction.MaintainPrimary) {
+            upkeep.maintain(cluster, dynamic.get());
+        } else if (action instanceof HaAction.ExitDaemon exit) {
+            throw new FatalDaemonError(exit.reason());
+        } else {
+            throw new IllegalStateException("no executor for " + action);
         }
         return null;
     }
@@ -127,6 +137,12 @@ final class ActionExecutor {
         cluster.leader().ifPresent(dcs::deleteLeader);
         state.setLeaderFlag(false, nanoClock.getAsLong(), 0);
         LOG.info("Leader key released");
+    }
+
+    private void startPrimaryInPlace() throws PostgresException {
+        state.pgState = "starting";
+        boolean up = pg.start(Optional.empty(), false, Duration.ofSeconds(dynamic.get().primaryStartTimeout()));
+        state.pgState = up ? "running" : "start failed";
     }
 
     private void bootstrap() throws PostgresException {
