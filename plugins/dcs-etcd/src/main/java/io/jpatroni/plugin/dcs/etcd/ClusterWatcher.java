@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * A background etcd watch on the cluster prefix that wakes the HA loop when something it must
  * react to changes (dcs.md §4.1 "Wake-ups"): the {@code leader} value (including its deletion
  * or expiry), {@code config} changing between two values, and, for a node that does not hold
- * the lock, a new {@code status} / {@code optime/leader}. Changes made by this node's own
- * writes are ignored, as the node already knows about them.
+ * the lock, a new {@code status} / {@code optime/leader}. Whether a change was this node's own
+ * write (which must not wake it) is decided when the wake-up is consumed.
  *
  * <p>jetcd resumes a broken stream by itself; when it gives up (compaction, stream ended) the
  * watch is opened again from the current revision a second later.
@@ -37,18 +36,15 @@ final class ClusterWatcher implements AutoCloseable {
     private final String basePath;
     private final WakeSignal wake;
     private final BooleanSupplier iHoldTheLock;
-    private final LongPredicate writtenByMe;
     private final ScheduledExecutorService reopener;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicReference<Generation> current = new AtomicReference<>();
 
-    ClusterWatcher(Watch watch, String basePath, WakeSignal wake, BooleanSupplier iHoldTheLock,
-                   LongPredicate writtenByMe) {
+    ClusterWatcher(Watch watch, String basePath, WakeSignal wake, BooleanSupplier iHoldTheLock) {
         this.watch = watch;
         this.basePath = basePath;
         this.wake = wake;
         this.iHoldTheLock = iHoldTheLock;
-        this.writtenByMe = writtenByMe;
         this.reopener = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jpatroni-etcd-watch");
             t.setDaemon(true);
@@ -93,7 +89,7 @@ final class ClusterWatcher implements AutoCloseable {
         for (WatchEvent event : response.getEvents()) {
             KeyValue kv = event.getKeyValue();
             String key = kv.getKey().toString(StandardCharsets.UTF_8);
-            if (!key.startsWith(basePath) || writtenByMe.test(kv.getModRevision())) {
+            if (!key.startsWith(basePath)) {
                 continue;
             }
             String relative = key.substring(basePath.length());
@@ -122,8 +118,8 @@ final class ClusterWatcher implements AutoCloseable {
                 }
             }
             if (reason != null) {
-                LOG.debug("waking the HA loop: {}", reason);
-                wake.set();
+                LOG.debug("{} at revision {}", reason, kv.getModRevision());
+                wake.changedAt(kv.getModRevision());
             }
         }
     }

@@ -89,8 +89,7 @@ public final class EtcdDcs implements Dcs {
         this.client = buildClient(config, settings.timing());
         this.kv = client.getKVClient();
         this.leases = client.getLeaseClient();
-        this.watcher = new ClusterWatcher(client.getWatchClient(), basePath, wake, () -> holdsLock,
-                ownWrites::contains);
+        this.watcher = new ClusterWatcher(client.getWatchClient(), basePath, wake, () -> holdsLock);
         watcher.start();
         LOG.info("etcd v3 at {} for {} (member {})", config.describeEndpoints(), basePath, memberName);
     }
@@ -489,7 +488,7 @@ public final class EtcdDcs implements Dcs {
             return true;
         }
         Duration wait = leaderVersion.isPresent() ? timeout.plus(NON_LEADER_EXTRA_WAIT) : timeout;
-        return wake.awaitAndClear(wait);
+        return wake.awaitAndClear(wait, ownWrites::contains);
     }
 
     @Override
