@@ -41,12 +41,16 @@ public final class DcsFactory {
 
     static Dcs open(DcsSettings settings, PluginLoader loader, PluginContext ctx) throws DcsException {
         List<DcsProvider> providers = loader.extensions(DcsProvider.class);
-        for (DcsProvider provider : providers) {
-            if (provider.sections().contains(settings.section())) {
-                String plugin = loader.pluginOf(provider).orElse("?");
-                LOG.info("DCS section {}: backend {} from plugin {}", settings.section(), provider.id(), plugin);
-                return create(provider, settings, ctx);
-            }
+        List<DcsProvider> serving = providers.stream().filter(p -> p.sections().contains(settings.section())).toList();
+        if (serving.size() > 1) {
+            LOG.warn("several plugins serve the '{}' DCS section ({}); using the first",
+                    settings.section(), serving.stream().map(p -> loader.pluginOf(p).orElse(p.id())).toList());
+        }
+        if (!serving.isEmpty()) {
+            DcsProvider provider = serving.get(0);
+            String plugin = loader.pluginOf(provider).orElse("?");
+            LOG.info("DCS section {}: backend {} from plugin {}", settings.section(), provider.id(), plugin);
+            return create(provider, settings, ctx);
         }
         Set<String> served = new TreeSet<>();
         providers.forEach(p -> served.addAll(p.sections()));

@@ -45,10 +45,16 @@ final class EtcdCalls {
 
     private final String endpoints;
     private final int endpointCount;
+    private final Runnable beforeAttempt;
 
-    EtcdCalls(String endpoints, int endpointCount) {
+    /**
+     * {@code beforeAttempt} runs before every attempt: it makes a disconnected transport try
+     * again now rather than after its own backoff.
+     */
+    EtcdCalls(String endpoints, int endpointCount, Runnable beforeAttempt) {
         this.endpoints = endpoints;
         this.endpointCount = Math.max(1, endpointCount);
+        this.beforeAttempt = beforeAttempt;
     }
 
     /**
@@ -72,6 +78,7 @@ final class EtcdCalls {
             if (remaining.isZero()) {
                 throw unreachable(what, retryTimeout, attempt, last);
             }
+            beforeAttempt.run();
             attempt++;
             Duration wait = remaining.compareTo(perAttempt) < 0 ? remaining : perAttempt;
             CompletableFuture<T> future;

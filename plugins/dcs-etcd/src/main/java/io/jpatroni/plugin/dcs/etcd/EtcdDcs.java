@@ -85,8 +85,8 @@ public final class EtcdDcs implements Dcs {
         this.memberName = settings.memberName();
         this.me = bytes(memberName);
         this.timing = settings.timing();
-        this.calls = new EtcdCalls(config.describeEndpoints(), config.endpoints().size());
         this.client = buildClient(config, settings.timing());
+        this.calls = new EtcdCalls(config.describeEndpoints(), config.endpoints().size(), new ReconnectNudge(client));
         this.kv = client.getKVClient();
         this.leases = client.getLeaseClient();
         this.watcher = new ClusterWatcher(client.getWatchClient(), basePath, wake, () -> holdsLock);

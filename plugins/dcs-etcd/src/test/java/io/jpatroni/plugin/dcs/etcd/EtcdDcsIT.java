@@ -441,6 +441,37 @@ class EtcdDcsIT {
     }
 
     @Test
+    void reconnectsPromptlyWhenEtcdComesBackAfterALongOutage() throws Exception {
+        DcsTiming timing = new DcsTiming(10, 1, 3);
+        try (EtcdServer flaky = EtcdServer.start()) {
+            EtcdDcs node = open(flaky, newScope(), "node", timing);
+            assertTrue(node.touchMember("{}"));
+            flaky.kill();
+            // The HA loop keeps trying once per cycle while etcd is away, long enough for gRPC's
+            // own reconnect backoff to grow well beyond the bound checked below.
+            long outageEnd = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (System.nanoTime() < outageEnd) {
+                assertThrows(DcsException.class, node::getCluster);
+            }
+            flaky.restart();
+            long back = System.nanoTime();
+            Cluster cluster = null;
+            while (cluster == null) {
+                try {
+                    cluster = node.getCluster();
+                } catch (DcsException e) {
+                    assertTrue(System.nanoTime() - back < Duration.ofSeconds(8).toNanos(),
+                            "still failing 8 s after etcd came back: " + e.getMessage());
+                }
+            }
+            long tookMs = (System.nanoTime() - back) / 1_000_000;
+            System.out.println("reconnected " + tookMs + " ms after etcd came back");
+            assertTrue(tookMs < 5000, "reconnected only after " + tookMs + " ms");
+            assertTrue(node.touchMember("{\"back\":true}"));
+        }
+    }
+
+    @Test
     void anEndpointThatNeverListenedFailsWithinRetryTimeout() throws Exception {
         DcsTiming timing = new DcsTiming(10, 1, 2);
         DcsSettings settings = new DcsSettings("etcd3", Map.of("url", "http://127.0.0.1:1"), "service",
