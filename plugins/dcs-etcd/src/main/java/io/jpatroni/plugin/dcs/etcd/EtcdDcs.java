@@ -73,7 +73,7 @@ public final class EtcdDcs implements Dcs {
     private final Object leaseLock = new Object();
     private long leaseId;
     private long lastRefreshNanos;
-    private boolean refreshDue;
+    private volatile boolean refreshDue; // set by watch() without the lock: it must never wait on a network call
 
     /** The member key as last written: skip the write while neither value nor lease changed. */
     private record WrittenMember(String json, long lease) {
@@ -479,10 +479,8 @@ public final class EtcdDcs implements Dcs {
 
     @Override
     public boolean watch(OptionalLong leaderVersion, Duration timeout) throws InterruptedException {
-        synchronized (leaseLock) {
-            // Each cycle refreshes the lease at least once (from touch_member).
-            refreshDue = true;
-        }
+        // Each cycle refreshes the lease at least once (from touch_member).
+        refreshDue = true;
         if (ttlChanged) {
             ttlChanged = false;
             return true;

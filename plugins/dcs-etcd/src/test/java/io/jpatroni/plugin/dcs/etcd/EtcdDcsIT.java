@@ -403,7 +403,9 @@ class EtcdDcsIT {
     @Test
     void theEtcdSectionIsServedToo() throws Exception {
         String scope = newScope();
-        DcsSettings settings = new DcsSettings("etcd", Map.of("host", etcd.hostPort(), "protocol", "http"), "service",
+        // As in real configs: a host name rather than an address, and the etcd: section.
+        String byName = etcd.hostPort().replace("127.0.0.1", "localhost");
+        DcsSettings settings = new DcsSettings("etcd", Map.of("host", byName, "protocol", "http"), "service",
                 scope, "n1", FAST);
         try (var dcs = new EtcdDcsProvider().create(settings, new PluginContext(Clock.systemUTC(), "n1", scope, "test"))) {
             assertTrue(dcs.touchMember("{}"));
