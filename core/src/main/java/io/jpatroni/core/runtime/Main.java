@@ -11,6 +11,7 @@ import io.jpatroni.core.config.ConfigProblem;
 import io.jpatroni.core.config.ConfigValidator;
 import io.jpatroni.core.config.PatroniConfig;
 import io.jpatroni.core.loop.HaLoop;
+import io.jpatroni.core.plugins.CoreVersion;
 import io.jpatroni.core.plugins.DcsFactory;
 import io.jpatroni.core.postgres.PostgresNode;
 import io.jpatroni.core.rest.RestServer;
@@ -47,7 +48,7 @@ public final class Main {
             switch (arg) {
                 case "--validate-config" -> validate = true;
                 case "--version" -> {
-                    out.println("jpatroni " + Version.current());
+                    out.println("jpatroni " + CoreVersion.current());
                     return 0;
                 }
                 case "-h", "--help" -> {
@@ -125,7 +126,7 @@ public final class Main {
         }
 
         int run() throws StartupException {
-            LOG.info("jpatroni {} starting: node {} of cluster {}", Version.current(), config.name(), config.scope());
+            LOG.info("jpatroni {} starting: node {} of cluster {}", CoreVersion.current(), config.name(), config.scope());
             Clock clock = Clock.systemDefaultZone();
             Dcs dcs = openDcs(clock);
             PostgresNode pg = new PostgresNode(PostgresSettingsMapper.from(config), clock);
@@ -174,7 +175,7 @@ public final class Main {
             DcsSettings settings = new DcsSettings(config.dcs().name(), config.dcs().options(), config.namespace(),
                     config.scope(), config.name(), timing);
             Path plugins = pluginsDirectory();
-            PluginContext context = new PluginContext(clock, config.name(), config.scope(), Version.current());
+            PluginContext context = new PluginContext(clock, config.name(), config.scope(), CoreVersion.current());
             while (true) {
                 try {
                     Dcs dcs = DcsFactory.open(settings, plugins, context);
