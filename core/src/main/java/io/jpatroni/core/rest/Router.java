@@ -7,7 +7,6 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -15,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
+import org.xnio.channels.StreamSourceChannel;
 import org.xnio.conduits.StreamSinkConduit;
 
 /**
@@ -113,11 +113,24 @@ final class Router implements HttpHandler {
         if (n < 0 || n > MAX_BODY) {
             return request;
         }
-        if (!exchange.isBlocking()) {
-            exchange.startBlocking();
+        // read straight from the request channel: Undertow's blocking streams would try to answer on close
+        StreamSourceChannel channel = exchange.getRequestChannel();
+        ByteBuffer buffer = ByteBuffer.allocate((int) n);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WRITE_TIMEOUT_MS);
+        while (channel != null && buffer.hasRemaining()) {
+            int read = channel.read(buffer);
+            if (read < 0) {
+                break;
+            }
+            if (read == 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IOException("timed out reading the request body");
+                }
+                channel.awaitReadable(left, TimeUnit.NANOSECONDS);
+            }
         }
-        InputStream in = exchange.getInputStream();
-        byte[] body = in.readNBytes((int) n);
+        byte[] body = java.util.Arrays.copyOf(buffer.array(), buffer.position());
         return new RestRequest(request.method(), request.path(), request.query(), request.header(),
                 Optional.of(body), request.peer());
     }
