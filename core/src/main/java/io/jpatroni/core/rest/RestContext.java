@@ -35,4 +35,9 @@ public interface RestContext {
 
     /** Cluster name. */
     String scope();
+
+    /** DCS failsafe mode currently keeps the primary alive (readiness answers 200 without a DCS). */
+    default boolean failsafeModeIsActive() {
+        return false;
+    }
 }

@@ -1,0 +1,117 @@
+package io.jpatroni.core.rest;
+
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.Options;
+
+/**
+ * The REST API listener (rest-api.md §1): Undertow with one IO thread and a small worker pool,
+ * speaking Patroni's HTTP/1.0 dialect with one response per connection.
+ */
+public final class RestServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
+
+    /** Patroni 4.1 runs max(5, thread_pool_size) workers; the handlers are short and never block on the loop. */
+    static final int WORKER_THREADS = 4;
+    static final String SERVER_HEADER = "jpatroni";
+
+    private final String host;
+    private final int requestedPort;
+    private final Router router;
+    private Undertow undertow;
+    private int port;
+
+    /**
+     * @param host      listen address; {@code ""} or {@code *} = every interface, IPv6 with or without brackets
+     * @param port      listen port, 0 = any free port (read it back with {@link #port()})
+     * @param basicAuth {@code username:password} required by protected endpoints, if configured
+     */
+    public RestServer(String host, int port, RestContext context, Optional<String> basicAuth) {
+        this.host = host;
+        this.requestedPort = port;
+        Routes routes = new Routes();
+        HealthCheckResource health = new HealthCheckResource(context);
+        for (Resource resource : List.of(health, new StatusResource(context), new ClusterResource(context),
+                new MetricsResource(context))) {
+            resource.register(routes);
+        }
+        this.router = new Router(routes, health, new AccessCheck(basicAuth),
+                new HttpWire(SERVER_HEADER, Clock.systemUTC(), Map.of()));
+    }
+
+    public synchronized void start() {
+        if (undertow != null) {
+            throw new IllegalStateException("already started");
+        }
+        String bind = bindAddress(host);
+        Undertow server = Undertow.builder()
+                .addHttpListener(requestedPort, bind)
+                .setIoThreads(1)
+                .setWorkerThreads(WORKER_THREADS)
+                .setBufferSize(8 * 1024)
+                .setDirectBuffers(false)
+                .setServerOption(UndertowOptions.ALWAYS_SET_DATE, false)
+                .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
+                .setSocketOption(Options.KEEP_ALIVE, true)
+                .setSocketOption(Options.TCP_NODELAY, true)
+                .setSocketOption(Options.BACKLOG, 128)
+                .setWorkerOption(Options.WORKER_NAME, "rest")
+                .setHandler(router)
+                .build();
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            LOG.error("could not start a service on {}:{}, check restapi.listen", host, requestedPort);
+            throw e;
+        }
+        undertow = server;
+        port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+        LOG.info("REST API listening on {}:{}", bind, port);
+    }
+
+    /** The bound port (the real one when 0 was asked for). */
+    public synchronized int port() {
+        if (undertow == null) {
+            throw new IllegalStateException("not started");
+        }
+        return port;
+    }
+
+    public synchronized void stop() {
+        if (undertow != null) {
+            undertow.stop();
+            undertow = null;
+        }
+    }
+
+    static String bindAddress(String host) {
+        String h = host == null ? "" : host.trim();
+        if (h.isEmpty() || "*".equals(h)) {
+            return wildcard();
+        }
+        if (h.startsWith("[") && h.endsWith("]")) {
+            return h.substring(1, h.length() - 1);
+        }
+        return h;
+    }
+
+    /** The IPv6 wildcard serves IPv4 too where the OS allows dual-stack sockets. */
+    private static String wildcard() {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new InetSocketAddress(java.net.InetAddress.getByName("::"), 0));
+            return "::";
+        } catch (java.io.IOException e) {
+            return "0.0.0.0";
+        }
+    }
+}
