@@ -77,4 +77,13 @@ public final class DcsFactory {
             thread.setContextClassLoader(previous);
         }
     }
+
+    /** {@code -Djpatroni.plugins}, else {@code $JPATRONI_PLUGINS}, else {@code <jpatroni.home>/plugins}. */
+    public static Path defaultPluginsDirectory() {
+        String configured = System.getProperty("jpatroni.plugins", System.getenv("JPATRONI_PLUGINS"));
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        return Path.of(System.getProperty("jpatroni.home", ".")).resolve("plugins");
+    }
 }

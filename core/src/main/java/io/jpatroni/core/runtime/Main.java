@@ -174,7 +174,7 @@ public final class Main {
             DcsTiming timing = StartupChecks.initialTiming(config);
             DcsSettings settings = new DcsSettings(config.dcs().name(), config.dcs().options(), config.namespace(),
                     config.scope(), config.name(), timing);
-            Path plugins = pluginsDirectory();
+            Path plugins = DcsFactory.defaultPluginsDirectory();
             PluginContext context = new PluginContext(clock, config.name(), config.scope(), CoreVersion.current());
             while (true) {
                 try {
@@ -196,12 +196,5 @@ public final class Main {
             }
         }
 
-        private static Path pluginsDirectory() {
-            String configured = System.getProperty("jpatroni.plugins", System.getenv("JPATRONI_PLUGINS"));
-            if (configured != null && !configured.isBlank()) {
-                return Path.of(configured);
-            }
-            return Path.of(System.getProperty("jpatroni.home", ".")).resolve("plugins");
-        }
     }
 }
