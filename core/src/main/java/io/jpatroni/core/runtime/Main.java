@@ -81,11 +81,7 @@ public final class Main {
         try {
             List<ConfigProblem> problems = ConfigValidator.validate(ConfigLoader.loadRaw(file, env));
             problems.forEach(p -> err.println(p));
-            boolean errors = problems.stream().anyMatch(p -> p.severity() == ConfigProblem.Severity.ERROR);
-            if (!errors) {
-                ConfigLoader.load(file, env);
-            }
-            return errors ? 1 : 0;
+            return problems.stream().anyMatch(p -> p.severity() == ConfigProblem.Severity.ERROR) ? 1 : 0;
         } catch (ConfigException e) {
             e.problems().forEach(p -> err.println(p));
             return 1;
