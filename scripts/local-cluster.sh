@@ -6,10 +6,11 @@ lc_here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 lc_pids=()
 lc_next_port=${JPATRONI_BASE_PORT:-21000}
 
-# Ports below the kernel's ephemeral range, probed so that a busy one is skipped.
+# Ports below the kernel's ephemeral range, probed so that a busy one is skipped; the result is
+# left in $lc_port (not echoed: a subshell would lose the counter).
 lc_free_port() {
   while (exec 3<>"/dev/tcp/127.0.0.1/$lc_next_port") 2>/dev/null; do lc_next_port=$((lc_next_port + 1)); done
-  echo $lc_next_port
+  lc_port=$lc_next_port
   lc_next_port=$((lc_next_port + 1))
 }
 
@@ -35,7 +36,8 @@ lc_prepare() {
 }
 
 lc_start_etcd() {
-  lc_etcd_port=$(lc_free_port); local peer; peer=$(lc_free_port)
+  lc_free_port; lc_etcd_port=$lc_port
+  lc_free_port; local peer=$lc_port
   etcd --name local --data-dir "$lc_work/etcd" \
     --listen-client-urls "http://127.0.0.1:$lc_etcd_port" --advertise-client-urls "http://127.0.0.1:$lc_etcd_port" \
     --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
@@ -47,8 +49,8 @@ lc_start_etcd() {
 lc_configure() {
   local n=$1 ttl=${2:-20} loop_wait=${3:-2} retry=${4:-5}
   for i in $(seq 1 "$n"); do
-    local pg_port rest_port
-    pg_port=$(lc_free_port); rest_port=$(lc_free_port)
+    lc_free_port; local pg_port=$lc_port
+    lc_free_port; local rest_port=$lc_port
     mkdir -p "$lc_work/node$i"
     cat >"$lc_work/node$i/patroni.yml" <<YML
 scope: demo
@@ -93,6 +95,7 @@ lc_start_node() {
   "$lc_work/jpatroni/bin/jpatroni" "$lc_work/node$1/patroni.yml" >>"$lc_work/node$1/jpatroni.log" 2>&1 &
   lc_pids+=($!)
   eval "lc_node$1_pid=$!"
+  disown $!   # a node killed on purpose is no news for the shell
 }
 
 lc_node_pid() { eval echo "\$lc_node$1_pid"; }
@@ -110,9 +113,10 @@ lc_wait() {
 }
 
 lc_leader() { lc_ctl list -f json | tr '{' '\n' | grep '"Role": *"Leader"' | grep -o '"Member": *"[^"]*"' | cut -d'"' -f4; }
-lc_healthy() { # every node running (leader) or streaming (replicas), and a leader
-  local n=$1
-  [ "$(lc_ctl list -f json | grep -o '"State": *"\(running\|streaming\)"' | wc -l)" -eq "$n" ] && [ -n "$(lc_leader)" ]
+lc_healthy() { # a running leader and N-1 streaming replicas
+  local n=$1 json
+  json=$(lc_ctl list -f json)
+  [ "$(echo "$json" | grep -o '"State": *"streaming"' | wc -l)" -eq $((n - 1)) ] && [ -n "$(lc_leader)" ]
 }
 
 lc_kill_node() { # kill -9 the daemon and the postmaster: a machine that died

@@ -35,7 +35,7 @@ public final class Jpatronictl {
         }
         PatroniConfig config;
         try {
-            config = ConfigLoader.load(file, env);
+            config = ConfigLoader.loadWithWarnings(file, env).config();
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
@@ -67,5 +67,7 @@ public final class Jpatronictl {
         context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
         context.getLogger("io.etcd").setLevel(ch.qos.logback.classic.Level.ERROR);
         context.getLogger("io.grpc").setLevel(ch.qos.logback.classic.Level.ERROR);
+        // gRPC logs through java.util.logging, which prints INFO lines to stderr by default.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     }
 }

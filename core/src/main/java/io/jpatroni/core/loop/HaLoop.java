@@ -56,7 +56,6 @@ public final class HaLoop implements RestContext {
     private volatile NodeStatus published;
     private volatile long nextRunNanos;
     private volatile boolean stopping;
-    private String lastMemberJson;
 
     public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos) {
         this.config = config;
@@ -256,10 +255,9 @@ public final class HaLoop implements RestContext {
 
     private void publishMember(LocalObservation local) {
         boolean positionsKnown = async.running().map("promote"::equals).orElse(true);
-        String json = Json.write(documents.memberKey(state, local.query(), dynamic.current().pause(), positionsKnown));
-        if (!json.equals(lastMemberJson) && dcs.touchMember(json)) {
-            lastMemberJson = json;
-        }
+        // Called every iteration even when unchanged: the backend skips the write but keeps the lease alive.
+        dcs.touchMember(Json.write(documents.memberKey(state, local.query(), dynamic.current().pause(),
+                positionsKnown)));
     }
 
     private void publishStatus(LocalObservation local, ClusterView cluster) {

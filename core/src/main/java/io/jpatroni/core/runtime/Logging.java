@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /** Configures logback in code from the {@code log:} section, in Patroni's line format. */
 final class Logging {
 
-    private static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss,SSS} %level: %msg%n";
+    private static final String PATTERN = "%d{\"yyyy-MM-dd HH:mm:ss,SSS\"} %level: %msg%n";
 
     private Logging() {
     }
@@ -40,6 +40,8 @@ final class Logging {
                 "org.jboss"}) {
             context.getLogger(quiet).setLevel(Level.WARN);
         }
+        // gRPC (inside the etcd plugin) logs through java.util.logging straight to stderr.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         for (Map.Entry<String, String> entry : log.loggers().entrySet()) {
             context.getLogger(entry.getKey()).setLevel(level(entry.getValue()));
         }

@@ -89,15 +89,17 @@ public final class Main {
     }
 
     private static int daemon(Optional<Path> file, Map<String, String> env, PrintStream err) {
-        PatroniConfig config;
+        ConfigLoader.Loaded loaded;
         try {
-            config = ConfigLoader.load(file, env);
+            loaded = ConfigLoader.loadWithWarnings(file, env);
         } catch (ConfigException e) {
             e.problems().forEach(p -> err.println(p));
             err.println("jpatroni: invalid configuration, not starting (run with --validate-config for details)");
             return 1;
         }
+        PatroniConfig config = loaded.config();
         Logging.configure(config.log());
+        loaded.warnings().forEach(w -> LOG.warn("{}", w));
         try {
             return new Daemon(config).run();
         } catch (Daemon.StartupException e) {
