@@ -309,9 +309,19 @@ public final class HaLoop implements RestContext {
 
     // --- RestContext: read-only views of what the loop published ---
 
+    /** Fresh WAL positions for every reader (peers in a leader race compare them), else the last published. */
     @Override
     public NodeStatus status() {
-        return published;
+        NodeStatus last = published;
+        if (async.running().map(a -> !"promote".equals(a)).orElse(false) || !pg.isRunning()) {
+            return last;
+        }
+        try {
+            return documents.status(state, Optional.of(pg.statusQuery()), last.pause(), last.clusterUnlocked(),
+                    last.syncStandby());
+        } catch (PostgresException e) {
+            return last;
+        }
     }
 
     @Override

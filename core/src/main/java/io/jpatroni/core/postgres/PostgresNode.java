@@ -55,8 +55,8 @@ public final class PostgresNode implements AutoCloseable {
     private final PostgresSettings settings;
     private final Clock clock;
     private final ConfigFiles files;
-    private final Object connectionLock = new Object();
-    private Connection connection;
+    private final LocalConnection loopConnection;
+    private final LocalConnection statusConnection;
     private volatile Integer majorVersion;
     private volatile Boolean rewindBinaryWorks;
     private volatile RecoveryTarget lastTarget;
@@ -66,6 +66,10 @@ public final class PostgresNode implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.files = new ConfigFiles(settings);
+        this.loopConnection = new LocalConnection(() -> connect(settings.localHost(), settings.port(),
+                settings.database(), credentials(settings.superuser())));
+        this.statusConnection = new LocalConnection(() -> connect(settings.localHost(), settings.port(),
+                settings.database(), credentials(settings.superuser())));
         this.dynamicParameters = settings.dynamicParameters();
     }
 
@@ -505,48 +509,9 @@ public final class PostgresNode implements AutoCloseable {
         return c;
     }
 
-    private Connection localConnection() throws SQLException {
-        if (connection == null || connection.isClosed()) {
-            connection = connect(settings.localHost(), settings.port(), settings.database(), credentials(settings.superuser()));
-            connection.setAutoCommit(true);
-        }
-        return connection;
-    }
-
-    private void dropConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // already broken
-            }
-            connection = null;
-        }
-    }
-
-    /** Runs {@code work} on the cached superuser connection; one reconnect on failure. */
-    private <T> T withConnection(String what, SqlWork<T> work) throws PostgresException {
-        synchronized (connectionLock) {
-            SQLException first = null;
-            for (int attempt = 0; attempt < 2; attempt++) {
-                try {
-                    return work.run(localConnection());
-                } catch (SQLException e) {
-                    first = first == null ? e : first;
-                    dropConnection();
-                    String state = e.getSQLState();
-                    if (state == null || !(state.startsWith("08") || state.startsWith("57P"))) {
-                        break; // not a lost connection (SQL error, statement timeout): retrying would not help
-                    }
-                }
-            }
-            throw new PostgresException(what + " failed: " + first.getMessage(), first);
-        }
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
+    /** Runs {@code work} on the loop's cached superuser connection; one reconnect on a lost connection. */
+    private <T> T withConnection(String what, LocalConnection.SqlWork<T> work) throws PostgresException {
+        return loopConnection.run(what, work);
     }
 
     static final String MONITORING_QUERY = """
@@ -585,6 +550,22 @@ public final class PostgresNode implements AutoCloseable {
         return withConnection("monitoring query", c -> {
             try (Statement st = c.createStatement()) {
                 st.setQueryTimeout(5);
+                try (ResultSet rs = st.executeQuery(MONITORING_QUERY)) {
+                    rs.next();
+                    return toLocalState(rs);
+                }
+            }
+        });
+    }
+
+    /**
+     * The same query on a connection of its own, for REST readers: a CHECKPOINT or role creation
+     * running on the loop's connection never delays a health check.
+     */
+    public LocalState statusQuery() throws PostgresException {
+        return statusConnection.run("status query", c -> {
+            try (Statement st = c.createStatement()) {
+                st.setQueryTimeout(2);
                 try (ResultSet rs = st.executeQuery(MONITORING_QUERY)) {
                     rs.next();
                     return toLocalState(rs);
@@ -713,9 +694,8 @@ public final class PostgresNode implements AutoCloseable {
     /** Closes the cached connection. */
     @Override
     public void close() {
-        synchronized (connectionLock) {
-            dropConnection();
-        }
+        loopConnection.close();
+        statusConnection.close();
     }
 
     // ---------------------------------------------------------------- clone

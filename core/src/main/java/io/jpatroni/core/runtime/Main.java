@@ -37,8 +37,14 @@ public final class Main {
     private Main() {
     }
 
+    /** Returned when a signal stopped the daemon: the JVM is already shutting down, exit must not be called. */
+    static final int STOPPED_BY_SIGNAL = -1;
+
     public static void main(String[] args) {
-        System.exit(run(args, System.getenv(), System.out, System.err));
+        int code = run(args, System.getenv(), System.out, System.err);
+        if (code != STOPPED_BY_SIGNAL) {
+            System.exit(code);
+        }
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
@@ -138,33 +144,29 @@ public final class Main {
                 throw new StartupException("could not start a service on " + config.restapi().listen()
                         + ", check restapi.listen: " + e.getMessage());
             }
-            Thread loopThread = Thread.currentThread();
-            Thread hook = new Thread(() -> {
-                LOG.info("received SIGTERM: shutting down");
-                loop.stop();
-                try {
-                    loopThread.join(60_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            Shutdown shutdown = new Shutdown(loop);
+            Runtime.getRuntime().addShutdownHook(new Thread(shutdown::requestAndAwait, "jpatroni-shutdown"));
+            Signals.onHangup(() -> LOG.info("SIGHUP received: configuration reload is not supported yet"));
+            int code = 0;
+            try {
+                loop.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.error("fatal: {}", e.getMessage());
+                code = 1;
+            } finally {
+                // SIGTERM: stop PostgreSQL and hand the lock over. A fatal error leaves PostgreSQL alone.
+                if (shutdown.requested()) {
+                    loop.shutdown();
                 }
                 rest.stop();
-                loop.shutdown();
                 dcs.close();
                 pg.close();
                 LOG.info("jpatroni stopped");
-            }, "jpatroni-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            Signals.onHangup(() -> LOG.info("SIGHUP received: configuration reload is not supported yet"));
-            try {
-                loop.run();
-                return 0;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return 0;
-            } catch (RuntimeException e) {
-                LOG.error("fatal: {}", e.getMessage());
-                return 1;
+                shutdown.done();
             }
+            return shutdown.requested() ? STOPPED_BY_SIGNAL : code;
         }
 
         /** Patroni retries the first DCS contact forever, every 5 s. */
