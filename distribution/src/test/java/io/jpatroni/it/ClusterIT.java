@@ -55,10 +55,10 @@ class ClusterIT {
         await("a leader", Duration.ofSeconds(90), () -> cluster.writablePrimary().isPresent());
         Node leader = cluster.writablePrimary().orElseThrow();
         await("two streaming replicas", Duration.ofSeconds(120), () -> streamingReplicas(leader) == 2);
-        assertEquals(200, leader.rest("OPTIONS", "/primary"));
+        await(leader + " answers /primary", Duration.ofSeconds(10), () -> leader.rest("OPTIONS", "/primary") == 200);
         for (Node node : cluster.nodes) {
             if (node != leader) {
-                assertEquals(200, node.rest("OPTIONS", "/replica"), node + " answers /replica");
+                await(node + " answers /replica", Duration.ofSeconds(10), () -> node.rest("OPTIONS", "/replica") == 200);
                 assertEquals(503, node.rest("OPTIONS", "/primary"), node + " is not primary");
             }
         }

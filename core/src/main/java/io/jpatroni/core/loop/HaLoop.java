@@ -313,7 +313,7 @@ public final class HaLoop implements RestContext {
     @Override
     public NodeStatus status() {
         NodeStatus last = published;
-        if (async.running().map(a -> !"promote".equals(a)).orElse(false) || !pg.isRunning()) {
+        if (!pg.isRunning()) {
             return last;
         }
         try {
