@@ -18,12 +18,13 @@ public final class EtcdServer implements AutoCloseable {
 
     private final Path dataRoot;
     private final int clientPort;
+    private final int peerPort;
     private Process process;
 
-    private EtcdServer(Path dataRoot, int clientPort, Process process) {
+    private EtcdServer(Path dataRoot, int clientPort, int peerPort) {
         this.dataRoot = dataRoot;
         this.clientPort = clientPort;
-        this.process = process;
+        this.peerPort = peerPort;
     }
 
     public static boolean available() {
@@ -37,6 +38,25 @@ public final class EtcdServer implements AutoCloseable {
         while (peerPort == clientPort) {
             peerPort = FreePorts.next();
         }
+        EtcdServer server = new EtcdServer(root, clientPort, peerPort);
+        try {
+            server.launch();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** Starts etcd again on the same ports and data after {@link #kill()}. */
+    public void restart() throws IOException, InterruptedException {
+        kill();
+        launch();
+    }
+
+    private void launch() throws IOException, InterruptedException {
+        Path root = dataRoot;
+        Files.deleteIfExists(root.resolve("etcd.log"));
         String client = "http://127.0.0.1:" + clientPort;
         String peer = "http://127.0.0.1:" + peerPort;
         ProcessBuilder builder = new ProcessBuilder(List.of(BINARY.toString(),
@@ -51,15 +71,8 @@ public final class EtcdServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(root.resolve("etcd.log").toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("ETCD"));
-        Process process = builder.start();
-        EtcdServer server = new EtcdServer(root, clientPort, process);
-        try {
-            server.awaitReady(Duration.ofSeconds(20));
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            throw e;
-        }
-        return server;
+        process = builder.start();
+        awaitReady(Duration.ofSeconds(20));
     }
 
     private void awaitReady(Duration limit) throws IOException, InterruptedException {

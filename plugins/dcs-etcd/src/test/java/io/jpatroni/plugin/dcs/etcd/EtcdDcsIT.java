@@ -1,5 +1,7 @@
 package io.jpatroni.plugin.dcs.etcd;
 
+import io.jpatroni.testing.EtcdServer;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

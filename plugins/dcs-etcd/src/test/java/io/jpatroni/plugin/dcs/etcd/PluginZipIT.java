@@ -1,5 +1,7 @@
 package io.jpatroni.plugin.dcs.etcd;
 
+import io.jpatroni.testing.EtcdServer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
