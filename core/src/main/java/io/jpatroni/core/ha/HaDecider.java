@@ -18,7 +18,9 @@ public final class HaDecider {
             return AsyncActionPolicy.decide(in);
         }
         if (local.bootstrap() == BootstrapPhase.SUCCEEDED) {
-            return Decision.of("initialized a new cluster", new HaAction.CompleteBootstrap());
+            // Slots right away: replicas cloning now must not wait for the next iteration to stream.
+            return Decision.of("initialized a new cluster", new HaAction.CompleteBootstrap(),
+                    new HaAction.MaintainPrimary());
         }
         if (local.bootstrap() == BootstrapPhase.FAILED) {
             return Decision.of("removed initialize key after a failed bootstrap", new HaAction.CancelBootstrap());

@@ -51,8 +51,13 @@ final class ActionExecutor {
         this.async = async;
         this.dynamic = dynamic;
         this.nanoClock = nanoClock;
-        this.upkeep = new PrimaryUpkeep(config.name(), dcs, pg);
+        this.upkeep = new PrimaryUpkeep(config.name(), dcs, pg, nanoClock);
         this.recovery = new ReplicaRecovery(config, pg, state, dynamic);
+    }
+
+    /** Every snapshot read, leader or not, tells which members exist (for their replication slots). */
+    void observe(ClusterView cluster) {
+        upkeep.observe(cluster);
     }
 
     /** Executes the decision and returns the status message of the branch that was taken. */

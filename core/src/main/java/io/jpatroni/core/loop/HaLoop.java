@@ -125,6 +125,7 @@ public final class HaLoop implements RestContext {
         state.clusterKnown = true;
         state.dcsLastSeenEpoch = clock.instant().getEpochSecond();
         lastCluster = cluster;
+        executor.observe(cluster);
         if (cluster.leader().isPresent()) {
             formerLeader = cluster.leaderName();
             formerMembers = cluster.members();

@@ -3,7 +3,6 @@ package io.jpatroni.core.loop;
 import io.jpatroni.api.dcs.Dcs;
 import io.jpatroni.core.cluster.ClusterView;
 import io.jpatroni.core.cluster.Json;
-import io.jpatroni.core.cluster.MemberInfo;
 import io.jpatroni.core.config.DynamicConfig;
 import io.jpatroni.core.postgres.PostgresException;
 import io.jpatroni.core.postgres.PostgresNode;
@@ -27,12 +26,22 @@ final class PrimaryUpkeep {
     private final String name;
     private final Dcs dcs;
     private final PostgresNode pg;
+    private final java.util.function.LongSupplier nanos;
+    /** When each member was last seen in a snapshot, on any node: a new leader keeps their slots too. */
+    private final Map<String, Long> membersLastSeen = new java.util.concurrent.ConcurrentHashMap<>();
     private String lastStatus;
 
-    PrimaryUpkeep(String name, Dcs dcs, PostgresNode pg) {
+    PrimaryUpkeep(String name, Dcs dcs, PostgresNode pg, java.util.function.LongSupplier nanos) {
         this.name = name;
         this.dcs = dcs;
         this.pg = pg;
+        this.nanos = nanos;
+    }
+
+    /** Called for every snapshot read, leader or not. */
+    void observe(ClusterView cluster) {
+        long now = nanos.getAsLong();
+        cluster.members().forEach(m -> membersLastSeen.put(m.name(), now));
     }
 
     /** Writes {@code status} with the current WAL position, skipping an unchanged value. */
@@ -67,7 +76,7 @@ final class PrimaryUpkeep {
         }
         if (dynamic.useSlots()) {
             try {
-                maintainSlots(cluster);
+                maintainSlots(cluster, java.time.Duration.ofSeconds(dynamic.memberSlotsTtl()).toNanos());
             } catch (PostgresException e) {
                 LOG.warn("could not synchronise replication slots: {}", e.getMessage());
             }
@@ -95,10 +104,16 @@ final class PrimaryUpkeep {
         }
     }
 
-    /** A physical slot for every other member; slots of members that are gone are dropped when idle. */
-    private void maintainSlots(ClusterView cluster) throws PostgresException {
-        Set<String> wanted = cluster.members().stream()
-                .map(MemberInfo::name)
+    /**
+     * A physical slot for every other member, also for members whose key vanished less than
+     * member_slots_ttl ago (Patroni 4's retained slots): the old leader coming back after a failover
+     * finds its slot waiting. Slots of members gone longer are dropped when idle.
+     */
+    private void maintainSlots(ClusterView cluster, long memberSlotsTtlNanos) throws PostgresException {
+        observe(cluster);
+        long now = nanos.getAsLong();
+        membersLastSeen.values().removeIf(seen -> now - seen > memberSlotsTtlNanos);
+        Set<String> wanted = membersLastSeen.keySet().stream()
                 .filter(m -> !m.equals(name))
                 .map(SlotNames::forMember)
                 .collect(Collectors.toSet());
