@@ -103,25 +103,7 @@ public record MemberInfo(String name, String role, String state, String connUrl,
 
     /** Python truthiness, which Patroni uses for most tags: any non-empty string is true. */
     public static boolean truthy(Object value) {
-        if (value == null) {
-            return false;
-        }
-        if (value instanceof Boolean b) {
-            return b;
-        }
-        if (value instanceof Number n) {
-            return n.doubleValue() != 0;
-        }
-        if (value instanceof String s) {
-            return !s.isEmpty();
-        }
-        if (value instanceof java.util.Collection<?> c) {
-            return !c.isEmpty();
-        }
-        if (value instanceof Map<?, ?> m) {
-            return !m.isEmpty();
-        }
-        return true;
+        return io.jpatroni.core.config.ValueParsers.truthy(value);
     }
 
     static String text(JsonNode json, String field, String fallback) {

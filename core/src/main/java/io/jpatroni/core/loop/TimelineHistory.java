@@ -1,5 +1,6 @@
 package io.jpatroni.core.loop;
 
+import io.jpatroni.core.postgres.Lsn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ final class TimelineHistory {
                 continue;
             }
             long parent = Long.parseLong(parts[0].strip());
-            long lsn = parseLsn(parts[1].strip());
+            long lsn = Lsn.parse(parts[1].strip());
             String reason = parts.length > 2 ? parts[2].strip() : "";
             List<Object> entry = new ArrayList<>(List.of(parent, lsn, reason));
             Optional<List<Object>> known = stored.stream()
@@ -58,10 +59,5 @@ final class TimelineHistory {
             lines.get(lines.size() - 1).add(me);
         }
         return lines;
-    }
-
-    static long parseLsn(String lsn) {
-        String[] halves = lsn.split("/");
-        return (Long.parseLong(halves[0], 16) << 32) + Long.parseLong(halves[1], 16);
     }
 }

@@ -1,5 +1,7 @@
 package io.jpatroni.core.rest;
 
+import io.jpatroni.core.postgres.Lsn;
+
 import io.jpatroni.core.cluster.ClusterView;
 import io.jpatroni.core.cluster.MemberInfo;
 import java.util.ArrayList;

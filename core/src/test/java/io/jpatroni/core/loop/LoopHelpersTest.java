@@ -57,11 +57,6 @@ class LoopHelpersTest {
     }
 
     @Test
-    void lsnTextIsParsedAsPostgresWritesIt() {
-        assertEquals(0x1_0000_0000L + 0x60, TimelineHistory.parseLsn("1/60"));
-    }
-
-    @Test
     void commandsAreSplitLikeAShellWould() {
         assertEquals(List.of("/usr/bin/post", "it's here", "a b", "c"),
                 ShellWords.split("/usr/bin/post 'it'\\''s here' \"a b\"   c"));

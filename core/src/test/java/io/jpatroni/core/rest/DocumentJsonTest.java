@@ -1,5 +1,7 @@
 package io.jpatroni.core.rest;
 
+import io.jpatroni.core.postgres.Lsn;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,11 +1,13 @@
 package io.jpatroni.core.rest;
 
+import io.jpatroni.testing.FreePorts;
+import io.jpatroni.testing.Fixtures;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -57,7 +59,7 @@ class HaproxyRoutingIT {
 
     static Stream<Arguments> fixtures() throws IOException {
         List<Arguments> cases = new ArrayList<>();
-        try (Stream<Path> files = Files.list(fixturesDir().resolve("seed-haproxy"))) {
+        try (Stream<Path> files = Files.list(Fixtures.root().resolve("seed-haproxy"))) {
             for (Path cfg : files.filter(p -> p.toString().endsWith(".cfg")).sorted().toList()) {
                 cases.add(Arguments.of(cfg.getFileName().toString(), false));
                 cases.add(Arguments.of(cfg.getFileName().toString(), true));
@@ -85,7 +87,7 @@ class HaproxyRoutingIT {
             }
             List<Integer> restPorts = servers.stream().map(RestServer::port).toList();
             Path socket = tmp.resolve("haproxy.sock");
-            LoopbackConfig config = rewrite(Files.readAllLines(fixturesDir().resolve("seed-haproxy").resolve(fixture)),
+            LoopbackConfig config = rewrite(Files.readAllLines(Fixtures.root().resolve("seed-haproxy").resolve(fixture)),
                     restPorts, socket);
             Path cfg = tmp.resolve(fixture);
             Files.writeString(cfg, config.text());
@@ -246,7 +248,7 @@ class HaproxyRoutingIT {
             }
             Matcher bind = BIND.matcher(line);
             if (bind.matches()) {
-                out.append(bind.group(1)).append("127.0.0.1:").append(freePort()).append(bind.group(3)).append('\n');
+                out.append(bind.group(1)).append("127.0.0.1:").append(FreePorts.next()).append(bind.group(3)).append('\n');
                 continue;
             }
             Matcher check = HTTPCHK.matcher(line);
@@ -263,7 +265,7 @@ class HaproxyRoutingIT {
                     throw new AssertionError("fixture has more servers than nodes in " + name);
                 }
                 String rest = server.group(3).replace("check port 8008", "check port " + restPorts.get(node));
-                out.append(server.group(1)).append("127.0.0.1:").append(freePort()).append(rest).append('\n');
+                out.append(server.group(1)).append("127.0.0.1:").append(FreePorts.next()).append(rest).append('\n');
                 continue;
             }
             out.append(line.replace("inter 3s", "inter 200ms")).append('\n');
@@ -272,25 +274,4 @@ class HaproxyRoutingIT {
         return new LoopbackConfig(out.toString(), servers, checks);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** {@code -Djpatroni.fixtures}, else {@code shared/fixtures} found beside or under an ancestor directory. */
-    static Path fixturesDir() {
-        String property = System.getProperty("jpatroni.fixtures");
-        if (property != null && !property.isEmpty()) {
-            return Path.of(property);
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("fixtures");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("shared/fixtures not found above " + Path.of("").toAbsolutePath()
-                + "; set -Djpatroni.fixtures");
-    }
 }
