@@ -39,6 +39,7 @@ final class ClusterHarness implements AutoCloseable {
     final List<Node> nodes = new ArrayList<>();
     final int ttl;
     final int loopWait;
+    private final boolean usePgRewind;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** One member: its ports, directories and daemon process. */
@@ -147,6 +148,12 @@ final class ClusterHarness implements AutoCloseable {
     }
 
     ClusterHarness(int size, int ttl, int loopWait) throws IOException, InterruptedException {
+        this(size, ttl, loopWait, true);
+    }
+
+    /** @param usePgRewind false: a returning primary whose timeline diverged must be cloned afresh */
+    ClusterHarness(int size, int ttl, int loopWait, boolean usePgRewind) throws IOException, InterruptedException {
+        this.usePgRewind = usePgRewind;
         this.ttl = ttl;
         this.loopWait = loopWait;
         this.etcd = EtcdServer.start();
@@ -175,6 +182,7 @@ final class ClusterHarness implements AutoCloseable {
         dcs.put("ttl", ttl);
         dcs.put("loop_wait", loopWait);
         dcs.put("retry_timeout", Math.max(3, (ttl - loopWait) / 2 - 1));
+        ((Map<String, Object>) dcs.get("postgresql")).put("use_pg_rewind", usePgRewind);
         Map<String, Object> pg = (Map<String, Object>) yml.get("postgresql");
         pg.put("listen", "127.0.0.1:" + pgPort);
         pg.put("connect_address", "127.0.0.1:" + pgPort);
