@@ -16,6 +16,10 @@ import java.util.Optional;
  */
 final class TimelineHistory {
 
+    /** As Patroni writes it: microseconds and a numeric offset, e.g. 2025-02-28T09:14:03.123456+01:00. */
+    static final java.time.format.DateTimeFormatter PATRONI_TIMESTAMP =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx");
+
     private TimelineHistory() {
     }
 
@@ -28,7 +32,7 @@ final class TimelineHistory {
         try {
             text = Files.readAllLines(file.get());
             modified = OffsetDateTime.ofInstant(Files.getLastModifiedTime(file.get()).toInstant(),
-                    ZoneId.systemDefault()).toString();
+                    ZoneId.systemDefault()).format(PATRONI_TIMESTAMP);
         } catch (IOException e) {
             return List.of();
         }

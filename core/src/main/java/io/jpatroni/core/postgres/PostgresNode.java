@@ -536,7 +536,7 @@ public final class PostgresNode implements AutoCloseable {
               (SELECT timeline_id FROM pg_catalog.pg_control_checkpoint())::bigint AS checkpoint_tli,
               pg_catalog.current_setting('restore_command') AS restore_command,
               (SELECT pg_catalog.json_agg(r) FROM (
-                 SELECT usename, application_name, client_addr::text AS client_addr, state, sync_state, sync_priority,
+                 SELECT usename, application_name, pg_catalog.host(client_addr) AS client_addr, state, sync_state, sync_priority,
                    COALESCE(pg_catalog.pg_wal_lsn_diff(flush_lsn, '0/0'), 0)::bigint AS flush_lsn,
                    COALESCE(pg_catalog.pg_wal_lsn_diff(replay_lsn, '0/0'), 0)::bigint AS replay_lsn,
                    COALESCE(pg_catalog.pg_wal_lsn_diff(write_lsn, '0/0'), 0)::bigint AS write_lsn

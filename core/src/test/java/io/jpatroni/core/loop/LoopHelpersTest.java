@@ -54,6 +54,8 @@ class LoopHelpersTest {
         assertEquals(2L, lines.get(1).get(0));
         assertEquals(0x5000000L, lines.get(1).get(1));
         assertEquals("node3", lines.get(1).get(4), "the newest switch is mine");
+        assertTrue(lines.get(1).get(3).toString().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}[+-]\\d\\d:\\d\\d"),
+                "Patroni's timestamp format: " + lines.get(1).get(3));
     }
 
     @Test
