@@ -7,5 +7,10 @@ public enum DemoteMode {
     /** Lost the lock to someone else: immediate stop, then follow the new leader. */
     IMMEDIATE_NOLOCK,
     /** Not fit to stay primary: immediate stop, release the lock, then follow. */
-    IMMEDIATE
+    IMMEDIATE,
+    /**
+     * Planned switchover/failover: fast stop after a checkpoint, release the lock (publishing the
+     * shutdown checkpoint so the candidate knows it has everything), then follow the new leader.
+     */
+    GRACEFUL
 }

@@ -29,8 +29,8 @@ public sealed interface HaAction {
     record WriteInitialize(String sysid) implements HaAction {
     }
 
-    /** Clear a pending switchover/failover request by writing {}. */
-    record ClearFailover() implements HaAction {
+    /** Clear a pending switchover/failover request by writing {}; with a version only if unchanged (CAS). */
+    record ClearFailover(java.util.OptionalLong version) implements HaAction {
     }
 
     /** initdb, start, create roles: asynchronous. */

@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Everything one decision looks at. {@code peers} is filled only when the leader race needs it
- * (cluster unlocked); {@code formerLeader} is the leader of the last snapshot that had one.
+ * Everything one decision looks at. {@code peers} is filled only when the decision needs them (a
+ * leader race, or a pending switchover); {@code formerLeader} is the leader of the last snapshot
+ * that had one; {@code now} is the wall-clock instant of the iteration (scheduled switchovers).
  */
 public record HaInput(ClusterView cluster, LocalNode local, HaSettings settings, List<PeerStatus> peers,
-                      Optional<String> formerLeader) {
+                      Optional<String> formerLeader, java.time.Instant now) {
 
     public HaInput {
         peers = List.copyOf(peers);

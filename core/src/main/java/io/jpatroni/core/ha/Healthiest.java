@@ -12,6 +12,11 @@ final class Healthiest {
 
     static boolean isHealthiest(HaInput in) {
         LocalNode local = in.local();
+        boolean requested = in.cluster().failover().isPresent();
+        if (requested && in.settings().pause() && !local.nofailover()
+                && in.cluster().failover().get().scheduledAt().isEmpty()) {
+            return ManualFailover.candidateSide(in).orElse(false);
+        }
         if (local.isStarting()) {
             return false;
         }
@@ -25,13 +30,20 @@ final class Healthiest {
         if (in.settings().pause() || local.nofailover()) {
             return false;
         }
-        return comparesWellWithPeers(in);
+        if (requested) {
+            return ManualFailover.candidateSide(in).orElse(false);
+        }
+        return comparesWellWithPeers(in, true, java.util.Set.of());
     }
 
-    private static boolean comparesWellWithPeers(HaInput in) {
+    /**
+     * §8.2.1: compare my position with every reachable peer's, except {@code excluded} (the leader
+     * stepping down in a switchover). The lag check is skipped for manual failovers.
+     */
+    static boolean comparesWellWithPeers(HaInput in, boolean lagCheck, java.util.Set<String> excluded) {
         LocalNode local = in.local();
         long lag = in.cluster().statusOptime() - local.walPosition();
-        if (in.cluster().statusOptime() > 0 && lag > in.settings().maximumLagOnFailover()) {
+        if (lagCheck && in.cluster().statusOptime() > 0 && lag > in.settings().maximumLagOnFailover()) {
             return false; // "My wal position exceeds maximum replication lag"
         }
         long clusterTimeline = in.cluster().timeline();
@@ -39,7 +51,7 @@ final class Healthiest {
             return false;
         }
         for (PeerStatus peer : in.peers()) {
-            if (peer.name().equals(local.name()) || !peer.usable()) {
+            if (peer.name().equals(local.name()) || !peer.usable() || excluded.contains(peer.name())) {
                 continue;
             }
             if (!peer.inRecovery()) {

@@ -16,7 +16,7 @@ final class LeaderRacePolicy {
         if (Healthiest.isHealthiest(in)) {
             List<HaAction> won = new ArrayList<>();
             if (in.cluster().failover().isPresent()) {
-                won.add(new HaAction.ClearFailover());
+                won.add(new HaAction.ClearFailover(java.util.OptionalLong.empty()));
             }
             String wonMessage;
             if (local.runningAsPrimary()) {

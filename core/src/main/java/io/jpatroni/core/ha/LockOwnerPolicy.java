@@ -21,6 +21,9 @@ final class LockOwnerPolicy {
                 ? Decision.of(p + "no action. I am (" + local.name() + "), the leader with the lock",
                         new HaAction.MaintainPrimary())
                 : Decision.of(p + "promoted self to leader because I had the session lock", new HaAction.Promote());
+        if (local.runningAsPrimary()) {
+            held = ManualFailover.leaderSide(in).map(LockOwnerPolicy::afterUpkeep).orElse(held);
+        }
         Decision lost;
         if (!local.runningAsPrimary()) {
             lost = Decision.nothing(p + "not promoting because failed to update leader lock in DCS");
@@ -38,5 +41,10 @@ final class LockOwnerPolicy {
         }
         actions.add(new HaAction.RenewLock(held, lost));
         return new Decision(actions, held.message());
+    }
+
+    /** The request's own actions follow the usual upkeep of a primary (status, history, slots). */
+    private static Decision afterUpkeep(Decision request) {
+        return new Decision(HaDecider.prepend(new HaAction.MaintainPrimary(), request), request.message());
     }
 }

@@ -42,8 +42,11 @@ final class ActionExecutor {
     private final PrimaryUpkeep upkeep;
     private final ReplicaRecovery recovery;
 
+    private final Callbacks callbacks;
+
     ActionExecutor(PatroniConfig config, Dcs dcs, PostgresNode pg, NodeState state, AsyncRunner async,
-                   Supplier<DynamicConfig> dynamic, LongSupplier nanoClock) {
+                   Supplier<DynamicConfig> dynamic, LongSupplier nanoClock, ReplicaRecovery recovery,
+                   Callbacks callbacks) {
         this.config = config;
         this.dcs = dcs;
         this.pg = pg;
@@ -52,7 +55,8 @@ final class ActionExecutor {
         this.dynamic = dynamic;
         this.nanoClock = nanoClock;
         this.upkeep = new PrimaryUpkeep(config.name(), dcs, pg, nanoClock);
-        this.recovery = new ReplicaRecovery(config, pg, state, dynamic);
+        this.recovery = recovery;
+        this.callbacks = callbacks;
     }
 
     /** Every snapshot read, leader or not, tells which members exist (for their replication slots). */
@@ -95,8 +99,8 @@ final class ActionExecutor {
             releaseLock(cluster);
         } else if (action instanceof HaAction.WriteInitialize write) {
             dcs.initialize(cluster.initialize().isEmpty(), write.sysid());
-        } else if (action instanceof HaAction.ClearFailover) {
-            dcs.setFailoverValue("{}", java.util.OptionalLong.empty());
+        } else if (action instanceof HaAction.ClearFailover clear) {
+            dcs.setFailoverValue("{}", clear.version());
         } else if (action instanceof HaAction.Bootstrap) {
             startAsync("bootstrap", this::bootstrap);
         } else if (action instanceof HaAction.CompleteBootstrap) {
@@ -148,6 +152,9 @@ final class ActionExecutor {
         state.pgState = "starting";
         boolean up = pg.start(Optional.empty(), false, Duration.ofSeconds(dynamic.get().primaryStartTimeout()));
         state.pgState = up ? "running" : "start failed";
+        if (up) {
+            callbacks.fire("on_start", state.role);
+        }
     }
 
     private void bootstrap() throws PostgresException {
@@ -195,6 +202,7 @@ final class ActionExecutor {
         state.bootstrap = BootstrapPhase.NONE;
         state.firstContact = false;
         LOG.info("initialized a new cluster with system identifier {}", sysid);
+        callbacks.fire("on_start", state.role);
     }
 
     private void cancelBootstrap() {
@@ -216,6 +224,7 @@ final class ActionExecutor {
         }
         state.role = "primary";
         state.upstream = Optional.empty();
+        callbacks.fire("on_role_change", "primary");
         // A checkpoint right away puts the new timeline into pg_control, which pg_rewind on the old
         // primary reads from this node.
         pg.checkpoint();
@@ -224,11 +233,16 @@ final class ActionExecutor {
     }
 
     private void demote(DemoteMode mode, ClusterView cluster) throws PostgresException {
+        if (mode == DemoteMode.GRACEFUL) {
+            startAsync("demote", () -> demoteGracefully(cluster));
+            return;
+        }
         StopMode stop = mode == DemoteMode.OFFLINE ? StopMode.FAST : StopMode.IMMEDIATE;
         state.pgState = "stopping";
         pg.stop(stop, Optional.empty(), () -> { });
         state.pgState = "stopped";
         state.role = "demoted";
+        callbacks.fire("on_stop", "demoted");
         state.firstContact = false;
         switch (mode) {
             case OFFLINE -> recovery.startStandby(Optional.empty());
@@ -238,6 +252,30 @@ final class ActionExecutor {
             }
             case IMMEDIATE_NOLOCK -> startAsync("rejoin", () -> recovery.rejoin(cluster, otherLeader(cluster)));
         }
+    }
+
+    /**
+     * A planned hand-over: a checkpoint first so the shutdown is quick, a fast stop (the shutdown
+     * checkpoint reaches the replicas), then the lock is released with that checkpoint as the last
+     * position, so the candidate can see it is not behind. The next iteration rejoins the new leader;
+     * no rewind is needed because nothing was written after what the replicas received.
+     */
+    private void demoteGracefully(ClusterView cluster) throws PostgresException {
+        try {
+            pg.checkpoint();
+        } catch (PostgresException e) {
+            LOG.warn("checkpoint before the switchover failed, stopping anyway: {}", e.getMessage());
+        }
+        state.pgState = "stopping";
+        pg.stop(StopMode.FAST, Optional.empty(), () -> { });
+        state.pgState = "stopped";
+        state.role = "demoted";
+        state.firstContact = false;
+        callbacks.fire("on_stop", "demoted");
+        pg.controlData().ifPresent(c -> upkeep.publishOptime(c.checkpointLocation()));
+        cluster.leader().ifPresent(dcs::deleteLeader);
+        state.setLeaderFlag(false, nanoClock.getAsLong(), 0);
+        LOG.info("Leader key released");
     }
 
     private Optional<String> otherLeader(ClusterView cluster) {

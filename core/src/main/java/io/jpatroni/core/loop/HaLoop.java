@@ -49,6 +49,8 @@ public final class HaLoop implements RestContext {
     private final ActionExecutor executor;
     private final MemberDocument documents;
     private final PeerClient peers = new PeerClient();
+    private final Callbacks callbacks;
+    private final LoopOperations operations;
 
     private volatile ClusterView lastCluster;
     private volatile Optional<String> formerLeader = Optional.empty();
@@ -56,8 +58,14 @@ public final class HaLoop implements RestContext {
     private volatile NodeStatus published;
     private volatile long nextRunNanos;
     private volatile boolean stopping;
+    private Map<String, Object> appliedParameters;
 
     public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos) {
+        this(config, dcs, pg, clock, nanos, List.of());
+    }
+
+    public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos,
+                  List<io.jpatroni.api.callback.CallbackListener> callbackListeners) {
         this.config = config;
         this.dcs = dcs;
         this.pg = pg;
@@ -65,7 +73,13 @@ public final class HaLoop implements RestContext {
         this.nanos = nanos;
         this.dynamic = new DynamicConfigTracker(config);
         this.async = new AsyncRunner(dcs::wakeup);
-        this.executor = new ActionExecutor(config, dcs, pg, state, async, dynamic::current, nanos);
+        this.callbacks = new Callbacks(config.postgresql().callbacks(), config.scope(), config.name(),
+                callbackListeners);
+        ReplicaRecovery recovery = new ReplicaRecovery(config, pg, state, dynamic::current, callbacks);
+        this.executor = new ActionExecutor(config, dcs, pg, state, async, dynamic::current, nanos, recovery,
+                callbacks);
+        this.operations = new LoopOperations(config, dcs, pg, state, async, recovery, dynamic::current,
+                () -> Optional.ofNullable(lastCluster), peers, callbacks);
         this.documents = new MemberDocument(config);
         this.published = documents.status(state, Optional.empty(), false, true, false);
         pg.setDynamicParameters(postgresParameters(dynamic.current()));
@@ -138,20 +152,61 @@ public final class HaLoop implements RestContext {
         if (cluster.member(config.name()).isEmpty()) {
             publishMember(local);
         }
-        List<PeerStatus> peerStatuses = cluster.isUnlocked() && local.running() && async.running().isEmpty()
-                ? peers.fetch(raceCandidates(cluster)) : List.of();
+        boolean peersNeeded = (cluster.isUnlocked() || cluster.failover().isPresent()) && local.running()
+                && async.running().isEmpty();
+        List<PeerStatus> peerStatuses = peersNeeded ? peers.fetch(raceCandidates(cluster)) : List.of();
         HaInput input = new HaInput(cluster, localNode(local), settings(), peerStatuses,
-                formerLeader.filter(l -> !l.equals(config.name())));
+                formerLeader.filter(l -> !l.equals(config.name())), clock.instant());
         Decision decision = HaDecider.decide(input);
         String message = executor.execute(decision, cluster);
         if (dynamic.update(cluster, dcs)) {
             LOG.info("applied new timing: {}", dynamic.timing());
         }
-        pg.setDynamicParameters(postgresParameters(dynamic.current()));
+        applyConfiguration(local);
+        if (cluster.leader().isPresent()) {
+            operations.runScheduledRestartIfDue(clock.instant().atOffset(java.time.ZoneOffset.UTC));
+        }
+        if (local.running() && state.firstContact && async.running().isEmpty()) {
+            state.firstContact = false;
+            callbacks.fire("on_start", state.role); // first contact with a PostgreSQL that was already running
+        }
         LocalObservation after = observe();
         publishMember(after);
         publishStatus(after, cluster);
         return message;
+    }
+
+    /**
+     * New dynamic PostgreSQL parameters, or a reload asked for by SIGHUP / POST /reload: rewrite the
+     * configuration files and reload; parameters that need a restart show as pending restart.
+     */
+    private void applyConfiguration(LocalObservation local) {
+        Map<String, Object> parameters = postgresParameters(dynamic.current());
+        boolean changed = !parameters.equals(appliedParameters);
+        pg.setDynamicParameters(parameters);
+        boolean reload = operations.takeReloadRequest();
+        if (appliedParameters != null && (changed || reload) && local.running() && async.running().isEmpty()) {
+            try {
+                pg.reload();
+                state.pendingRestart = pg.pendingRestart();
+                LOG.info(state.pendingRestart ? "reloaded PostgreSQL; some parameters need a restart (pending restart)"
+                        : "reloaded PostgreSQL configuration");
+                callbacks.fire("on_reload", state.role);
+            } catch (PostgresException e) {
+                LOG.warn("could not reload PostgreSQL: {}", e.getMessage());
+            }
+        }
+        appliedParameters = parameters;
+    }
+
+    /** The write side of the REST API. */
+    public io.jpatroni.core.rest.NodeOperations operations() {
+        return operations;
+    }
+
+    /** SIGHUP: rewrite PostgreSQL's configuration and reload it at the next iteration. */
+    public void requestReload() {
+        operations.requestReload();
     }
 
     private String onDcsFailure() {
@@ -295,6 +350,7 @@ public final class HaLoop implements RestContext {
             if (pg.isRunning()) {
                 state.pgState = "stopping";
                 pg.stop(StopMode.FAST, Optional.empty(), () -> { });
+                callbacks.fire("on_stop", state.role);
             }
             state.pgState = "stopped";
         } catch (PostgresException e) {
@@ -306,6 +362,7 @@ public final class HaLoop implements RestContext {
         }
         publishMember(new LocalObservation(false, state.sysid, false, Optional.empty()));
         async.close();
+        callbacks.close();
     }
 
     // --- RestContext: read-only views of what the loop published ---

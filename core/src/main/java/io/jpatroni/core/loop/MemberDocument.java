@@ -46,6 +46,10 @@ final class MemberDocument {
         if (!config.tags().published().isEmpty()) {
             doc.put("tags", config.tags().published());
         }
+        if (state.pendingRestart) {
+            doc.put("pending_restart", true);
+        }
+        state.scheduledRestart.ifPresent(r -> doc.put("scheduled_restart", r.document()));
         if (pause) {
             doc.put("pause", true);
         }
@@ -79,7 +83,7 @@ final class MemberDocument {
                 state.dcsLastSeenEpoch,
                 config.tags().published(),
                 state.sysid,
-                false,
+                state.pendingRestart,
                 false,
                 PATRONI_COMPAT_VERSION,
                 config.scope(),

@@ -1,6 +1,7 @@
 package io.jpatroni.core.loop;
 
 import io.jpatroni.core.ha.LocalNode.BootstrapPhase;
+import io.jpatroni.core.postgres.Upstream;
 import java.util.Optional;
 
 /**
@@ -18,8 +19,12 @@ final class NodeState {
     volatile boolean leaderFlag;
     volatile boolean firstContact = true;
     volatile BootstrapPhase bootstrap = BootstrapPhase.NONE;
-    /** Where primary_conninfo points now ("host:port"), when we wrote it. */
-    volatile Optional<String> upstream = Optional.empty();
+    /** Where primary_conninfo points now, when we wrote it. */
+    volatile Optional<Upstream> upstream = Optional.empty();
+    /** A restart scheduled through the REST API, executed by the loop when due. */
+    volatile Optional<ScheduledRestart> scheduledRestart = Optional.empty();
+    /** PostgreSQL reported parameters that only a restart applies (pg_settings.pending_restart). */
+    volatile boolean pendingRestart;
     volatile Optional<String> sysid = Optional.empty();
     volatile long dcsLastSeenEpoch;
     volatile boolean clusterKnown;

@@ -62,6 +62,11 @@ final class PrimaryUpkeep {
         publishStatus();
     }
 
+    /** The last position of a stopped primary (its shutdown checkpoint). */
+    void publishOptime(long lsn) {
+        writeStatus(Json.write(Map.of("optime", lsn)));
+    }
+
     private void writeStatus(String json) {
         if (!json.equals(lastStatus) && dcs.writeStatus(json)) {
             lastStatus = json;

@@ -36,7 +36,11 @@ final class ReplicaRecovery {
     private final NodeState state;
     private final Supplier<DynamicConfig> dynamic;
 
-    ReplicaRecovery(PatroniConfig config, PostgresNode pg, NodeState state, Supplier<DynamicConfig> dynamic) {
+    private final Callbacks callbacks;
+
+    ReplicaRecovery(PatroniConfig config, PostgresNode pg, NodeState state, Supplier<DynamicConfig> dynamic,
+                    Callbacks callbacks) {
+        this.callbacks = callbacks;
         this.config = config;
         this.pg = pg;
         this.state = state;
@@ -60,11 +64,16 @@ final class ReplicaRecovery {
 
     /** Starts PostgreSQL as a standby of {@code upstream} (none: read-only without streaming). */
     void startStandby(Optional<Upstream> upstream) throws PostgresException {
+        boolean wasPrimary = "primary".equals(state.role) || "demoted".equals(state.role);
         state.pgState = "starting";
         boolean up = pg.start(upstream, true, Duration.ofSeconds(config.postgresql().pgCtlTimeout()));
-        state.upstream = upstream.map(ReplicaRecovery::key);
+        state.upstream = upstream;
         state.pgState = up ? "running" : "starting";
         state.firstContact = false;
+        if (up) {
+            // A former primary coming back as a replica changed role; anyone else just started.
+            callbacks.fire(wasPrimary && upstream.isPresent() ? "on_role_change" : "on_start", "replica");
+        }
     }
 
     /**
@@ -84,13 +93,12 @@ final class ReplicaRecovery {
             rejoin(cluster, leader);
             return;
         }
-        String key = key(target.get());
-        if (state.upstream.map(key::equals).orElse(false)) {
+        if (state.upstream.map(u -> sameServer(u, target.get())).orElse(false)) {
             return;
         }
-        LOG.info("changing primary_conninfo and reloading: following {} at {}", leader.get(), key);
+        LOG.info("changing primary_conninfo and reloading: following {} at {}", leader.get(), key(target.get()));
         pg.follow(target.get());
-        state.upstream = Optional.of(key);
+        state.upstream = target;
         state.role = "replica";
     }
 
@@ -158,6 +166,10 @@ final class ReplicaRecovery {
 
     private boolean useRewind() {
         return config.postgresql().usePgRewind().or(() -> dynamic.get().usePgRewind()).orElse(false);
+    }
+
+    private static boolean sameServer(Upstream a, Upstream b) {
+        return a.host().equals(b.host()) && a.port() == b.port();
     }
 
     private static String key(Upstream upstream) {

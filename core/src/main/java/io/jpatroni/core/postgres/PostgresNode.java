@@ -1018,6 +1018,17 @@ public final class PostgresNode implements AutoCloseable {
         }
     }
 
+    /** Parameters changed in the files that only a restart applies (PostgreSQL's own pending_restart). */
+    public boolean pendingRestart() throws PostgresException {
+        return withConnection("reading pending_restart", c -> {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_catalog.pg_settings WHERE pending_restart")) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- replication slots
 
     /** Physical replication slots on this server: name to "in use by a walsender". */

@@ -134,7 +134,7 @@ public final class Main {
             Clock clock = Clock.systemDefaultZone();
             Dcs dcs = openDcs(clock);
             PostgresNode pg = new PostgresNode(PostgresSettingsMapper.from(config), clock);
-            HaLoop loop = new HaLoop(config, dcs, pg, clock, System::nanoTime);
+            HaLoop loop = new HaLoop(config, dcs, pg, clock, System::nanoTime, callbackListeners());
             StartupChecks.refuseDuplicateName(config, dcs);
             RestServer rest = new RestServer(config.restapi().listen().host(), config.restapi().listen().port(), loop,
                     config.restapi().authentication().map(a -> a.username() + ":" + a.password().orElse("")));
@@ -146,7 +146,10 @@ public final class Main {
             }
             Shutdown shutdown = new Shutdown(loop);
             Runtime.getRuntime().addShutdownHook(new Thread(shutdown::requestAndAwait, "jpatroni-shutdown"));
-            Signals.onHangup(() -> LOG.info("SIGHUP received: configuration reload is not supported yet"));
+            Signals.onHangup(() -> {
+                LOG.info("SIGHUP received: reloading the PostgreSQL configuration");
+                loop.requestReload();
+            });
             int code = 0;
             try {
                 loop.run();
@@ -167,6 +170,18 @@ public final class Main {
                 shutdown.done();
             }
             return shutdown.requested() ? STOPPED_BY_SIGNAL : code;
+        }
+
+        /** Plugins that listen to callbacks (on_start, on_role_change, ...). */
+        private static List<io.jpatroni.api.callback.CallbackListener> callbackListeners() {
+            try {
+                return io.jpatroni.core.plugins.PluginLoader
+                        .forDirectory(DcsFactory.defaultPluginsDirectory(), CoreVersion.current())
+                        .extensions(io.jpatroni.api.callback.CallbackListener.class);
+            } catch (io.jpatroni.core.plugins.PluginLoadException e) {
+                LOG.warn("callback plugins not loaded: {}", e.getMessage());
+                return List.of();
+            }
         }
 
         /** Patroni retries the first DCS contact forever, every 5 s. */

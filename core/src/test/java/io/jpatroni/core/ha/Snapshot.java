@@ -12,6 +12,7 @@ import java.util.Optional;
 final class Snapshot {
 
     static final String SYSID = "7368210843297823012";
+    static final java.time.Instant NOW = java.time.Instant.parse("2026-11-22T12:00:00Z");
 
     private final List<KeyLayout.Node> nodes = new ArrayList<>();
 
@@ -64,7 +65,7 @@ final class Snapshot {
     }
 
     static HaInput input(ClusterView cluster, LocalNode local, PeerStatus... peers) {
-        return new HaInput(cluster, local, HaSettings.DEFAULTS, List.of(peers), Optional.empty());
+        return new HaInput(cluster, local, HaSettings.DEFAULTS, List.of(peers), Optional.empty(), NOW);
     }
 
     static PeerStatus replicaPeer(String name, long wal) {
