@@ -150,7 +150,7 @@ class ClusterIT {
             }
         }
         String afterSwitchover = java.nio.file.Files.readString(leader.log()).substring((int) logBefore);
-        assertTrue(!afterSwitchover.contains("pg_basebackup") && !afterSwitchover.contains("pg_rewind"),
+        assertTrue(!afterSwitchover.contains("with pg_basebackup") && !afterSwitchover.contains("running pg_rewind"),
                 "the old leader rejoined without a base backup or a rewind:\n" + afterSwitchover);
     }
 
