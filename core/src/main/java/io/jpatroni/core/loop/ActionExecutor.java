@@ -43,10 +43,12 @@ final class ActionExecutor {
     private final ReplicaRecovery recovery;
 
     private final Callbacks callbacks;
+    private final Sleeper sleeper;
 
     ActionExecutor(PatroniConfig config, Dcs dcs, PostgresNode pg, NodeState state, AsyncRunner async,
                    Supplier<DynamicConfig> dynamic, LongSupplier nanoClock, ReplicaRecovery recovery,
-                   Callbacks callbacks) {
+                   Callbacks callbacks, Sleeper sleeper) {
+        this.sleeper = sleeper;
         this.config = config;
         this.dcs = dcs;
         this.pg = pg;
@@ -260,7 +262,7 @@ final class ActionExecutor {
      * position, so the candidate can see it is not behind. The next iteration rejoins the new leader;
      * no rewind is needed because nothing was written after what the replicas received.
      */
-    private void demoteGracefully(ClusterView cluster) throws PostgresException {
+    private void demoteGracefully(ClusterView cluster) throws PostgresException, InterruptedException {
         try {
             pg.checkpoint();
         } catch (PostgresException e) {
@@ -276,6 +278,31 @@ final class ActionExecutor {
         cluster.leader().ifPresent(dcs::deleteLeader);
         state.setLeaderFlag(false, nanoClock.getAsLong(), 0);
         LOG.info("Leader key released");
+        followTheNewLeader();
+    }
+
+    /**
+     * Waits a little for the candidate to take the lock and promote, then starts following it
+     * directly (one start, no restart later); if nobody takes over in time, starts read-only and
+     * lets the next iterations decide — the old leader may well win the lock back.
+     */
+    private void followTheNewLeader() throws PostgresException, InterruptedException {
+        long deadline = nanoClock.getAsLong() + Duration.ofSeconds(2L * dynamic.get().loopWait() + 5).toNanos();
+        while (nanoClock.getAsLong() - deadline < 0) {
+            try {
+                ClusterView now = ClusterView.decode(dcs.getCluster());
+                Optional<String> leader = otherLeader(now);
+                if (leader.isPresent() && now.member(leader.get()).map(MemberInfo::isPrimaryRole).orElse(false)) {
+                    recovery.rejoin(now, leader);
+                    return;
+                }
+            } catch (DcsException e) {
+                LOG.warn("while waiting for the new leader: {}", e.getMessage());
+            }
+            sleeper.sleep(Duration.ofMillis(200));
+        }
+        LOG.warn("no new leader after the switchover; starting read-only");
+        recovery.startStandby(Optional.empty());
     }
 
     private Optional<String> otherLeader(ClusterView cluster) {

@@ -60,11 +60,7 @@ public final class HaLoop implements RestContext {
     private volatile boolean stopping;
     private Map<String, Object> appliedParameters;
 
-    public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos) {
-        this(config, dcs, pg, clock, nanos, List.of());
-    }
-
-    public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos,
+    public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos, Sleeper sleeper,
                   List<io.jpatroni.api.callback.CallbackListener> callbackListeners) {
         this.config = config;
         this.dcs = dcs;
@@ -77,7 +73,7 @@ public final class HaLoop implements RestContext {
                 callbackListeners);
         ReplicaRecovery recovery = new ReplicaRecovery(config, pg, state, dynamic::current, callbacks);
         this.executor = new ActionExecutor(config, dcs, pg, state, async, dynamic::current, nanos, recovery,
-                callbacks);
+                callbacks, sleeper);
         this.operations = new LoopOperations(config, dcs, pg, state, async, recovery, dynamic::current,
                 () -> Optional.ofNullable(lastCluster), peers, callbacks);
         this.documents = new MemberDocument(config);

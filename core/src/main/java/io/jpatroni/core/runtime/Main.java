@@ -134,7 +134,8 @@ public final class Main {
             Clock clock = Clock.systemDefaultZone();
             Dcs dcs = openDcs(clock);
             PostgresNode pg = new PostgresNode(PostgresSettingsMapper.from(config), clock);
-            HaLoop loop = new HaLoop(config, dcs, pg, clock, System::nanoTime, callbackListeners());
+            HaLoop loop = new HaLoop(config, dcs, pg, clock, System::nanoTime, d -> Thread.sleep(d.toMillis()),
+                    callbackListeners());
             StartupChecks.refuseDuplicateName(config, dcs);
             RestServer rest = new RestServer(config.restapi().listen().host(), config.restapi().listen().port(), loop,
                     config.restapi().authentication().map(a -> a.username() + ":" + a.password().orElse("")));
