@@ -184,15 +184,25 @@ public final class HaLoop implements RestContext {
         if (appliedParameters != null && (changed || reload) && local.running() && async.running().isEmpty()) {
             try {
                 pg.reload();
-                state.pendingRestart = pg.pendingRestart();
-                LOG.info(state.pendingRestart ? "reloaded PostgreSQL; some parameters need a restart (pending restart)"
-                        : "reloaded PostgreSQL configuration");
+                LOG.info("reloaded PostgreSQL configuration");
                 callbacks.fire("on_reload", state.role);
             } catch (PostgresException e) {
                 LOG.warn("could not reload PostgreSQL: {}", e.getMessage());
             }
         }
         appliedParameters = parameters;
+        // PostgreSQL applies a reload asynchronously: read its verdict every iteration instead of right away.
+        if (local.running() && async.running().isEmpty()) {
+            try {
+                boolean pending = pg.pendingRestart();
+                if (pending && !state.pendingRestart) {
+                    LOG.info("some changed parameters need a restart (pending restart)");
+                }
+                state.pendingRestart = pending;
+            } catch (PostgresException e) {
+                LOG.debug("pending_restart not read: {}", e.getMessage());
+            }
+        }
     }
 
     /** The write side of the REST API. */
