@@ -1,0 +1,165 @@
+package io.jpatroni.it;
+
+import static io.jpatroni.it.ClusterHarness.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jpatroni.it.ClusterHarness.Node;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The operator's commands of the seed documents, with the packaged jpatronictl against a real
+ * 3-node cluster: switchover with the 3.x options, edit-config (a reloadable parameter, then one
+ * that needs a restart), restart of the whole cluster, pause then stop the leader (no failover),
+ * reinit of a replica.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperationsIT {
+
+    private ClusterHarness cluster;
+
+    @BeforeAll
+    void start() throws Exception {
+        cluster = new ClusterHarness(3, 20, 2);
+        cluster.startAll();
+        await("a leader and two streaming replicas", Duration.ofSeconds(120), () -> healthy(3));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void switchoverWithTheMasterAndCandidateOptionsOfPatroni3() throws Exception {
+        Node leader = cluster.writablePrimary().orElseThrow();
+        Node candidate = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+        Result r = ctl("switchover", "otus", "--master", leader.name, "--candidate", candidate.name, "--force");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("Successfully switched over to \"" + candidate.name + "\""), r.toString());
+        await(candidate + " primary, " + leader + " streaming from it", Duration.ofSeconds(60),
+                () -> cluster.writablePrimary().filter(n -> n == candidate).isPresent() && healthy(3));
+    }
+
+    @Test
+    @Order(2)
+    void editConfigReloadsWhatItCanAndMarksTheRestPendingRestart() throws Exception {
+        Result temp = ctl("edit-config", "otus", "--set", "postgresql.parameters.temp_buffers=16MB", "--force");
+        assertEquals(0, temp.exit, temp.toString());
+        for (Node node : cluster.nodes) {
+            await(node + " temp_buffers 16MB after a reload", Duration.ofSeconds(30),
+                    () -> "16MB".equals(show(node, "temp_buffers")));
+        }
+        Result shared = ctl("edit-config", "otus", "--set", "postgresql.parameters.shared_buffers=64MB", "--force");
+        assertEquals(0, shared.exit, shared.toString());
+        await("every member pending restart", Duration.ofSeconds(30), () -> {
+            Result list = ctl("list", "otus", "-f", "json");
+            return list.out.split("\"Pending restart\": \"\\*\"", -1).length - 1 == 3;
+        });
+    }
+
+    @Test
+    @Order(3)
+    void restartOfTheWholeClusterAppliesThePendingParameters() throws Exception {
+        Result r = ctl("restart", "otus", "--force");
+        assertEquals(0, r.exit, r.toString());
+        for (Node node : cluster.nodes) {
+            await(node + " shared_buffers 64MB", Duration.ofSeconds(60), () -> "64MB".equals(show(node, "shared_buffers")));
+        }
+        await("healthy again, nothing pending", Duration.ofSeconds(60),
+                () -> healthy(3) && !ctl("list", "otus", "-f", "json").out.contains("Pending restart\": \"*"));
+    }
+
+    @Test
+    @Order(4)
+    void whilePausedStoppingTheLeaderCausesNoFailover() throws Exception {
+        Result pause = ctl("pause", "otus", "--wait");
+        assertEquals(0, pause.exit, pause.toString());
+        Node leader = cluster.writablePrimary().orElseThrow();
+        leader.stop();
+        assertTrue(ClusterHarness.acceptsWrites(leader), "paused: PostgreSQL of the stopped daemon keeps running");
+        TimeUnit.SECONDS.sleep(cluster.ttl + 5);
+        assertEquals(leader, cluster.writablePrimary().orElseThrow(), "no other node was promoted while paused");
+        leader.start();
+        Result resume = ctl("resume", "otus", "--wait");
+        assertEquals(0, resume.exit, resume.toString());
+        await("the old leader leads again, replicas streaming", Duration.ofSeconds(60),
+                () -> cluster.writablePrimary().filter(n -> n == leader).isPresent() && healthy(3));
+    }
+
+    @Test
+    @Order(5)
+    void reinitRecreatesAReplicaFromTheLeader() throws Exception {
+        Node leader = cluster.writablePrimary().orElseThrow();
+        Node replica = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+        long before = Files.size(replica.log());
+        Result r = ctl("reinit", "otus", replica.name, "--force", "--wait");
+        assertEquals(0, r.exit, r.toString());
+        await(replica + " streaming again", Duration.ofSeconds(90), () -> healthy(3));
+        String log = Files.readString(replica.log()).substring((int) before);
+        assertTrue(log.contains("pg_basebackup"), "the replica was cloned again:\n" + log);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private boolean healthy(int members) throws SQLException {
+        var leader = cluster.writablePrimary();
+        if (leader.isEmpty()) {
+            return false;
+        }
+        try (Connection c = leader.get().connect(); var st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) {
+            rs.next();
+            return rs.getInt(1) == members - 1;
+        }
+    }
+
+    private static String show(Node node, String parameter) throws SQLException {
+        try (Connection c = node.connect(); var st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW " + parameter)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    record Result(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
+        }
+    }
+
+    private Result ctl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ClusterHarness.DIST.resolve("bin/jpatronictl").toString(),
+                "-c", cluster.nodes.get(0).config.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        var out = p.getInputStream().readAllBytes();
+        var err = p.getErrorStream().readAllBytes();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("jpatronictl " + String.join(" ", args) + " hung");
+        }
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+}
