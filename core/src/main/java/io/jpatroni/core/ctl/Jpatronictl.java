@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import io.jpatroni.core.config.ValueParsers;
 
 /** {@code jpatronictl}: reads the configuration like the daemon, talks to the DCS through the same plugins. */
 public final class Jpatronictl {
@@ -42,24 +44,70 @@ public final class Jpatronictl {
         return new DcsClusterSource(config);
     }
 
-    /** Reads one cluster per call through a DCS client for that scope, closed right after. */
-    private record DcsClusterSource(PatroniConfig config) implements ClusterSource {
+    /** One DCS client per call for that scope, closed right after; REST calls authenticated as the config says. */
+    private record DcsClusterSource(PatroniConfig config) implements ClusterAdmin {
 
         @Override
         public ClusterView read(String clusterName) throws DcsException {
+            try (Dcs dcs = open(clusterName)) {
+                return ClusterView.decode(dcs.getCluster());
+            }
+        }
+
+        @Override
+        public boolean writeConfig(String clusterName, String json, OptionalLong version) throws DcsException {
+            try (Dcs dcs = open(clusterName)) {
+                return dcs.setConfigValue(json, version);
+            }
+        }
+
+        @Override
+        public boolean writeFailover(String clusterName, String json, OptionalLong version) throws DcsException {
+            try (Dcs dcs = open(clusterName)) {
+                return dcs.setFailoverValue(json, version);
+            }
+        }
+
+        @Override
+        public boolean deleteCluster(String clusterName) throws DcsException {
+            try (Dcs dcs = open(clusterName)) {
+                return dcs.deleteCluster();
+            }
+        }
+
+        @Override
+        public MemberApi memberApi() {
+            return new HttpMemberApi(restCredentials(config), ValueParsers.boolish(config.section("ctl").get("insecure"))
+                    .orElse(false));
+        }
+
+        private Dcs open(String clusterName) throws DcsException {
             DcsSettings settings = new DcsSettings(config.dcs().name(), config.dcs().options(), config.namespace(),
                     clusterName, config.name(), io.jpatroni.api.dcs.DcsTiming.DEFAULT);
             PluginContext context = new PluginContext(Clock.systemDefaultZone(), config.name(), clusterName,
                     CoreVersion.current());
-            try (Dcs dcs = DcsFactory.open(settings, DcsFactory.defaultPluginsDirectory(), context)) {
-                return ClusterView.decode(dcs.getCluster());
-            }
+            return DcsFactory.open(settings, DcsFactory.defaultPluginsDirectory(), context);
         }
 
         @Override
         public String defaultScope() {
             return config.scope();
         }
+    }
+
+    /**
+     * {@code username:password} for the members' REST APIs: {@code ctl.authentication}, else 3.x's
+     * {@code ctl.auth} text, else {@code restapi.authentication} (patronictl.md §1.3).
+     */
+    static Optional<String> restCredentials(PatroniConfig config) {
+        Map<String, Object> ctl = config.section("ctl");
+        if (ctl.get("authentication") instanceof Map<?, ?> auth && auth.get("username") != null) {
+            return Optional.of(auth.get("username") + ":" + (auth.get("password") == null ? "" : auth.get("password")));
+        }
+        if (ctl.get("auth") instanceof String auth && auth.contains(":")) {
+            return Optional.of(auth);
+        }
+        return config.restapi().authentication().map(c -> c.username() + ":" + c.password().orElse(""));
     }
 
     private static void quietLogging() {

@@ -41,6 +41,9 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = {"-w", "--watch"}, paramLabel = "SECONDS", description = "Auto update the screen every X seconds")
     Double watchSeconds;
 
+    /** Render as {@code topology} instead of the chosen format. */
+    boolean topology;
+
     private final JpatronictlCommand root;
 
     ListCommand(JpatronictlCommand root) {
@@ -100,7 +103,8 @@ final class ListCommand implements Callable<Integer> {
         }
         for (String name : names) {
             ClusterView view = source.read(name);
-            root.out.print(MemberTable.render(view, name, extended, format));
+            root.out.print(topology ? MemberTable.renderTopology(view, name)
+                    : MemberTable.render(view, name, extended, format));
         }
         root.out.flush();
     }

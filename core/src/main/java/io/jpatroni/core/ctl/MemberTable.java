@@ -32,6 +32,19 @@ public final class MemberTable {
 
     /** The text {@code list} prints for one cluster, every line ending in a newline. */
     public static String render(ClusterView view, String scope, boolean extended, OutputFormat format) {
+        return render(view, scope, extended, format, false);
+    }
+
+    /**
+     * The {@code topology} rendering (patronictl.md §3.2): the pretty table with the leader first,
+     * every replica under the member it replicates from, names indented by level, tags in flow style.
+     */
+    public static String renderTopology(ClusterView view, String scope) {
+        return render(view, scope, false, OutputFormat.PRETTY, true);
+    }
+
+    private static String render(ClusterView view, String scope, boolean extended, OutputFormat format,
+                                 boolean topology) {
         Map<String, Object> cluster = ClusterJson.document(view, scope);
         List<Map<String, Object>> members = members(cluster);
         List<Map<String, Object>> withHost = members.stream().filter(m -> m.containsKey("host")).toList();
@@ -78,6 +91,9 @@ public final class MemberTable {
             }
             rows.add(row);
         }
+        if (topology) {
+            rows = treeOrder(members, rows);
+        }
 
         switch (format) {
             case JSON:
@@ -87,7 +103,7 @@ public final class MemberTable {
             case TSV:
                 return tsv(columns, rows);
             default:
-                return pretty(view, scope, cluster, columns, rows);
+                return pretty(view, scope, cluster, columns, rows, topology);
         }
     }
 
@@ -121,7 +137,7 @@ public final class MemberTable {
     }
 
     private static String pretty(ClusterView view, String scope, Map<String, Object> cluster, List<String> columns,
-                                 List<List<Object>> rows) {
+                                 List<List<Object>> rows, boolean flowTags) {
         List<String> shown = columns.subList(1, columns.size());
         AsciiTable table = new AsciiTable(shown, shown.stream().map(RIGHT_ALIGNED::contains).toList());
         int tags = columns.indexOf("Tags");
@@ -129,7 +145,8 @@ public final class MemberTable {
             List<String> texts = new ArrayList<>();
             for (int i = 1; i < row.size(); i++) {
                 Object v = row.get(i);
-                texts.add(i == tags && MemberInfo.truthy(v) ? YamlText.block(v).strip() : text(v));
+                texts.add(i == tags && MemberInfo.truthy(v)
+                        ? (flowTags ? YamlText.flow(v) : YamlText.block(v)).strip() : text(v));
             }
             table.add(texts);
         }
@@ -140,6 +157,53 @@ public final class MemberTable {
             out.append(' ').append(String.join("\n ", info)).append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * Rows reordered as a tree: the leader, then under each member the replicas whose
+     * {@code replicatefrom} names it (the leader when the tag names no other replica). The
+     * member cell of level n is prefixed by 2(n-1) spaces and {@code "+ "}.
+     */
+    private static List<List<Object>> treeOrder(List<Map<String, Object>> members, List<List<Object>> rows) {
+        Map<String, List<Object>> rowByName = new LinkedHashMap<>();
+        for (int i = 0; i < members.size(); i++) {
+            rowByName.put(String.valueOf(members.get(i).get("name")), rows.get(i));
+        }
+        Map<String, Object> leader = members.stream()
+                .filter(m -> String.valueOf(m.get("role")).endsWith("leader")).findFirst().orElse(null);
+        String leaderName = leader == null ? null : String.valueOf(leader.get("name"));
+        Set<String> replicas = new HashSet<>();
+        members.stream().filter(m -> m != leader).forEach(m -> replicas.add(String.valueOf(m.get("name"))));
+        Map<String, List<String>> children = new LinkedHashMap<>();
+        for (Map<String, Object> m : members) {
+            if (m == leader) {
+                continue;
+            }
+            String name = String.valueOf(m.get("name"));
+            Object from = m.get("tags") instanceof Map<?, ?> tags ? tags.get("replicatefrom") : null;
+            String parent = from != null && !name.equals(String.valueOf(from)) && replicas.contains(String.valueOf(from))
+                    ? String.valueOf(from) : leaderName;
+            children.computeIfAbsent(parent, k -> new ArrayList<>()).add(name);
+        }
+        List<List<Object>> ordered = new ArrayList<>();
+        if (leaderName != null) {
+            ordered.add(rowByName.get(leaderName));
+        }
+        addChildren(leaderName, 1, children, rowByName, ordered, new HashSet<>());
+        return ordered;
+    }
+
+    private static void addChildren(String parent, int level, Map<String, List<String>> children,
+                                    Map<String, List<Object>> rowByName, List<List<Object>> out, Set<String> seen) {
+        for (String child : children.getOrDefault(parent, List.of())) {
+            if (!seen.add(child)) {
+                continue;
+            }
+            List<Object> row = new ArrayList<>(rowByName.get(child));
+            row.set(1, " ".repeat(2 * (level - 1)) + "+ " + row.get(1));
+            out.add(row);
+            addChildren(child, level + 1, children, rowByName, out, seen);
+        }
     }
 
     /** The trailer: maintenance mode and a scheduled switchover. */

@@ -28,7 +28,8 @@ public final class HealthCheckResource implements Resource {
     /** GET: the status document with the computed code. */
     RestResponse get(RestRequest request) {
         NodeStatus status = context.status();
-        return RestResponse.json(HealthCheck.code(request, status, context), StatusJson.render(status));
+        return RestResponse.json(HealthCheck.code(request, status, context),
+                StatusJson.render(status, context.scheduledRestart()));
     }
 
     /** HEAD, OPTIONS: the same code, nothing else. */

@@ -35,6 +35,13 @@ public record NodeStatus(String state,
         tags = Map.copyOf(tags);
     }
 
+    /** The same document with {@code pause} set as given. */
+    public NodeStatus withPause(boolean paused) {
+        return paused == pause ? this : new NodeStatus(state, role, postmasterStartTime, serverVersion, xlog, timeline,
+                replicationState, replication, syncStandby, paused, clusterUnlocked, dcsLastSeen, tags,
+                databaseSystemIdentifier, pendingRestart, watchdogFailed, patroniVersion, scope, name);
+    }
+
     /** Primary: {@code location}; replica: received/replayed positions. */
     public record Xlog(OptionalLong location, OptionalLong receivedLocation, OptionalLong replayedLocation,
                        Optional<String> replayedTimestamp, boolean paused) {

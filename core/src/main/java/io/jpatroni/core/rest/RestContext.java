@@ -40,4 +40,9 @@ public interface RestContext {
     default boolean failsafeModeIsActive() {
         return false;
     }
+
+    /** The scheduled restart shown as {@code scheduled_restart} in the status document (rest-api.md §3), if any. */
+    default Optional<java.util.Map<String, Object>> scheduledRestart() {
+        return Optional.empty();
+    }
 }

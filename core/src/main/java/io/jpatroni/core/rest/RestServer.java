@@ -30,17 +30,40 @@ public final class RestServer {
     private int port;
 
     /**
+     * The read-only API: health checks and the information endpoints; every write endpoint answers 501.
+     *
      * @param host      listen address; {@code ""} or {@code *} = every interface, IPv6 with or without brackets
      * @param port      listen port, 0 = any free port (read it back with {@link #port()})
      * @param basicAuth {@code username:password} required by protected endpoints, if configured
      */
     public RestServer(String host, int port, RestContext context, Optional<String> basicAuth) {
+        this(host, port, context, basicAuth, Optional.empty(), Pacer.REAL, Clock.systemUTC());
+    }
+
+    /**
+     * The full API: also the write endpoints of rest-api.md §6 and §7 (config, switchover,
+     * failover, reload, restart, reinitialize), carried out through {@code operations}. The status
+     * document then shows the scheduled restart and the pause flag {@code operations} reports.
+     */
+    public RestServer(String host, int port, RestContext context, Optional<String> basicAuth,
+                      NodeOperations operations) {
+        this(host, port, context, basicAuth, Optional.of(operations), Pacer.REAL, Clock.systemUTC());
+    }
+
+    /** For tests: switchover polling paced by {@code pacer}, schedules checked against {@code clock}. */
+    RestServer(String host, int port, RestContext context, Optional<String> basicAuth,
+               Optional<NodeOperations> operations, Pacer pacer, Clock clock) {
         this.host = host;
         this.requestedPort = port;
+        RestContext effective = operations.<RestContext>map(ops -> new OperationsAwareContext(context, ops))
+                .orElse(context);
         Routes routes = new Routes();
-        HealthCheckResource health = new HealthCheckResource(context);
-        for (Resource resource : List.of(health, new StatusResource(context), new ClusterResource(context),
-                new MetricsResource(context))) {
+        HealthCheckResource health = new HealthCheckResource(effective);
+        List<Resource> resources = new java.util.ArrayList<>(List.of(health, new StatusResource(effective),
+                new ClusterResource(effective), new MetricsResource(effective)));
+        operations.ifPresent(ops -> resources.addAll(List.of(new ConfigResource(ops),
+                new SwitchoverResource(ops, pacer, clock), new OperationsResource(ops, clock))));
+        for (Resource resource : resources) {
             resource.register(routes);
         }
         this.router = new Router(routes, health, new AccessCheck(basicAuth),

@@ -56,6 +56,8 @@ final class Router implements HttpHandler {
         RestResponse response;
         try {
             response = respond(exchange, method);
+        } catch (RestError e) {
+            response = e.response();
         } catch (Exception e) {
             LOG.warn("Exception while handling {} {}", method, exchange.getRequestPath(), e);
             response = new RestResponse.ErrorPage(500);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The node-status document (rest-api.md §3): exact key names, absent values omitted. */
 public final class StatusJson {
@@ -13,6 +14,23 @@ public final class StatusJson {
 
     public static String render(NodeStatus status) {
         return PyJson.write(document(status));
+    }
+
+    /** The document with the scheduled restart, which the HA loop keeps apart from the status query. */
+    public static String render(NodeStatus status, Optional<Map<String, Object>> scheduledRestart) {
+        Map<String, Object> doc = document(status);
+        if (scheduledRestart.isPresent()) {
+            // after pending_restart, where Patroni puts it
+            Map<String, Object> ordered = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : doc.entrySet()) {
+                if (e.getKey().equals("watchdog_failed") || e.getKey().equals("patroni")) {
+                    ordered.putIfAbsent("scheduled_restart", scheduledRestart.get());
+                }
+                ordered.put(e.getKey(), e.getValue());
+            }
+            doc = ordered;
+        }
+        return PyJson.write(doc);
     }
 
     public static Map<String, Object> document(NodeStatus s) {

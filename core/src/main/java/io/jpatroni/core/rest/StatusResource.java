@@ -11,6 +11,7 @@ public final class StatusResource implements Resource {
 
     @Override
     public void register(Routes routes) {
-        routes.get("patroni", r -> RestResponse.json(200, StatusJson.render(context.status())));
+        routes.get("patroni",
+                r -> RestResponse.json(200, StatusJson.render(context.status(), context.scheduledRestart())));
     }
 }

@@ -32,7 +32,7 @@ public final class ClusterFixtures {
     }
 
     public ClusterFixtures config(String json) {
-        config = Optional.of(new StoredValue(json, 2));
+        config = Optional.ofNullable(json).map(j -> new StoredValue(j, 2));
         return this;
     }
 

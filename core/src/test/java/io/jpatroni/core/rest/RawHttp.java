@@ -14,9 +14,13 @@ final class RawHttp {
     }
 
     static String exchange(int port, String request) throws IOException {
+        return exchange(port, request, 5000);
+    }
+
+    static String exchange(int port, String request, int readTimeoutMs) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            socket.setSoTimeout(5000);
+            socket.setSoTimeout(readTimeoutMs);
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
