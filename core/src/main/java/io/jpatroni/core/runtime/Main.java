@@ -138,7 +138,8 @@ public final class Main {
                     callbackListeners());
             StartupChecks.refuseDuplicateName(config, dcs);
             RestServer rest = new RestServer(config.restapi().listen().host(), config.restapi().listen().port(), loop,
-                    config.restapi().authentication().map(a -> a.username() + ":" + a.password().orElse("")));
+                    config.restapi().authentication().map(a -> a.username() + ":" + a.password().orElse("")),
+                    loop.operations());
             try {
                 rest.start();
             } catch (RuntimeException e) {
