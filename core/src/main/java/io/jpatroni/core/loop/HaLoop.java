@@ -59,6 +59,7 @@ public final class HaLoop implements RestContext {
     private volatile long nextRunNanos;
     private volatile boolean stopping;
     private Map<String, Object> appliedParameters;
+    private volatile Runnable localConfigurationReader = () -> { };
 
     public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos, Sleeper sleeper,
                   List<io.jpatroni.api.callback.CallbackListener> callbackListeners) {
@@ -181,6 +182,9 @@ public final class HaLoop implements RestContext {
         boolean changed = !parameters.equals(appliedParameters);
         pg.setDynamicParameters(parameters);
         boolean reload = operations.takeReloadRequest();
+        if (reload) {
+            localConfigurationReader.run();
+        }
         if (appliedParameters != null && (changed || reload) && local.running() && async.running().isEmpty()) {
             try {
                 pg.reload();
@@ -210,9 +214,32 @@ public final class HaLoop implements RestContext {
         return operations;
     }
 
-    /** SIGHUP: rewrite PostgreSQL's configuration and reload it at the next iteration. */
+    /** SIGHUP: re-read patroni.yml, rewrite PostgreSQL's files and reload it, at the next iteration. */
     public void requestReload() {
         operations.requestReload();
+    }
+
+    /**
+     * SIGHUP / POST /reload with patroni.yml re-read: PostgreSQL's local settings and the published
+     * tags take effect now (files rewritten, PostgreSQL reloaded at the next iteration); sections
+     * read only at start are reported, not applied.
+     */
+    public void reloadLocalConfiguration(PatroniConfig next, io.jpatroni.core.postgres.PostgresSettings postgres) {
+        for (String fixed : List.of("name", "scope", "namespace")) {
+            if (!java.util.Objects.equals(next.raw().get(fixed), config.raw().get(fixed))) {
+                LOG.warn("{} changed in patroni.yml: it is read only at start, restart jpatroni to apply it", fixed);
+            }
+        }
+        if (!next.dcs().equals(config.dcs()) || !next.restapi().equals(config.restapi())) {
+            LOG.warn("DCS or REST API settings changed: they are read only at start, restart jpatroni to apply them");
+        }
+        pg.updateSettings(postgres);
+        documents.update(next);
+    }
+
+    /** How SIGHUP and POST /reload re-read patroni.yml (set by the runtime, which knows the file). */
+    public void setLocalConfigurationReader(Runnable reader) {
+        this.localConfigurationReader = reader;
     }
 
     private String onDcsFailure() {

@@ -15,10 +15,15 @@ final class MemberDocument {
     /** The Patroni release whose formats and semantics jpatroni speaks; peers compare it numerically. */
     static final String PATRONI_COMPAT_VERSION = "4.1.4";
 
-    private final PatroniConfig config;
+    private volatile PatroniConfig config;
 
     MemberDocument(PatroniConfig config) {
         this.config = config;
+    }
+
+    /** Tags and addresses from a re-read patroni.yml. */
+    void update(PatroniConfig next) {
+        this.config = next;
     }
 
     Map<String, Object> memberKey(NodeState state, Optional<LocalState> query, boolean pause,

@@ -52,9 +52,9 @@ public final class PostgresNode implements AutoCloseable {
     private static final Set<String> FORBIDDEN_INITDB = Set.of("pgdata", "nosync", "pwfile", "sync-only", "version");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final PostgresSettings settings;
+    private volatile PostgresSettings settings;
     private final Clock clock;
-    private final ConfigFiles files;
+    private volatile ConfigFiles files;
     private final LocalConnection loopConnection;
     private final LocalConnection statusConnection;
     private volatile Integer majorVersion;
@@ -71,6 +71,19 @@ public final class PostgresNode implements AutoCloseable {
         this.statusConnection = new LocalConnection(() -> connect(settings.localHost(), settings.port(),
                 settings.database(), credentials(settings.superuser())));
         this.dynamicParameters = settings.dynamicParameters();
+    }
+
+    /**
+     * patroni.yml was re-read (SIGHUP): local parameters, pg_hba, pg_ident, credentials and the like
+     * apply from the next reload or start. The data directory and ports are not reloadable.
+     */
+    public void updateSettings(PostgresSettings next) {
+        if (!next.dataDir().equals(settings.dataDir()) || next.port() != settings.port()) {
+            log.warn("postgresql.data_dir and the listen port are not reloadable: restart jpatroni to change them");
+            return;
+        }
+        this.settings = next;
+        this.files = new ConfigFiles(next);
     }
 
     /** The dynamic configuration's parameters in force; used from the next start or reload. */

@@ -107,7 +107,7 @@ public final class Main {
         Logging.configure(config.log());
         loaded.warnings().forEach(w -> LOG.warn("{}", w));
         try {
-            return new Daemon(config).run();
+            return new Daemon(config, () -> ConfigLoader.load(file, env)).run();
         } catch (Daemon.StartupException e) {
             LOG.error(e.getMessage());
             return 1;
@@ -123,10 +123,31 @@ public final class Main {
             }
         }
 
-        private final PatroniConfig config;
+        /** Re-reads patroni.yml with the environment captured at start (config.md §7). */
+        @FunctionalInterface
+        interface Reloader {
+            PatroniConfig reload() throws ConfigException;
+        }
 
-        Daemon(PatroniConfig config) {
+        private final PatroniConfig config;
+        private final Reloader reloader;
+
+        Daemon(PatroniConfig config, Reloader reloader) {
             this.config = config;
+            this.reloader = reloader;
+        }
+
+        /** SIGHUP: re-read the file; an unreadable or invalid one is logged and the running configuration kept. */
+        private void reload(HaLoop loop) {
+            try {
+                PatroniConfig next = reloader.reload();
+                if (next.equals(config)) {
+                    LOG.info("No local configuration items changed.");
+                }
+                loop.reloadLocalConfiguration(next, PostgresSettingsMapper.from(next));
+            } catch (ConfigException e) {
+                LOG.error("reload failed, keeping the running configuration: {}", e.getMessage());
+            }
         }
 
         int run() throws StartupException {
@@ -148,8 +169,9 @@ public final class Main {
             }
             Shutdown shutdown = new Shutdown(loop);
             Runtime.getRuntime().addShutdownHook(new Thread(shutdown::requestAndAwait, "jpatroni-shutdown"));
+            loop.setLocalConfigurationReader(() -> reload(loop));
             Signals.onHangup(() -> {
-                LOG.info("SIGHUP received: reloading the PostgreSQL configuration");
+                LOG.info("SIGHUP received: reloading patroni.yml");
                 loop.requestReload();
             });
             int code = 0;
