@@ -67,6 +67,12 @@ final class ClusterHarness implements AutoCloseable {
             return dir.resolve("jpatroni.log");
         }
 
+        /** What the callback scripts received, one invocation per line: "action role scope". */
+        List<String> callbacks() throws IOException {
+            Path file = dir.resolve("callbacks.log");
+            return Files.exists(file) ? Files.readAllLines(file) : List.of();
+        }
+
         void start() throws IOException {
             ProcessBuilder builder = new ProcessBuilder(DIST.resolve("bin/jpatroni").toString(), config.toString())
                     .redirectErrorStream(true)
@@ -192,6 +198,15 @@ final class ClusterHarness implements AutoCloseable {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("unix_socket_directories", dir.toString());
         pg.put("parameters", parameters);
+        // Every callback appends its arguments to callbacks.log: the tests read what operators' scripts would see.
+        Path script = dir.resolve("callback.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"$@\" >> " + dir.resolve("callbacks.log") + "\n");
+        script.toFile().setExecutable(true, false);
+        Map<String, Object> callbacks = new LinkedHashMap<>();
+        for (String event : List.of("on_start", "on_stop", "on_restart", "on_reload", "on_role_change")) {
+            callbacks.put(event, script.toString());
+        }
+        pg.put("callbacks", callbacks);
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         return new Yaml(options).dump(yml);

@@ -59,10 +59,28 @@ class OperationsIT {
         assertTrue(r.out.contains("Successfully switched over to \"" + candidate.name + "\""), r.toString());
         await(candidate + " primary, " + leader + " streaming from it", Duration.ofSeconds(60),
                 () -> cluster.writablePrimary().filter(n -> n == candidate).isPresent() && healthy(3));
+        await("role-change callbacks with Patroni's arguments", Duration.ofSeconds(10),
+                () -> candidate.callbacks().contains("on_role_change primary otus")
+                        && leader.callbacks().contains("on_role_change replica otus")
+                        && leader.callbacks().contains("on_stop demoted otus"));
     }
 
     @Test
     @Order(2)
+    void sighupRereadsPatroniYml() throws Exception {
+        Node node = cluster.nodes.get(2);
+        String yml = Files.readString(node.config);
+        Files.writeString(node.config, yml.replace("unix_socket_directories:",
+                "work_mem: 7MB\n    unix_socket_directories:"));
+        new ProcessBuilder("kill", "-HUP", Long.toString(node.daemon.pid())).start().waitFor();
+        await(node + " work_mem 7MB from its re-read patroni.yml", Duration.ofSeconds(20),
+                () -> "7MB".equals(show(node, "work_mem")));
+        await("on_reload callback", Duration.ofSeconds(10),
+                () -> node.callbacks().stream().anyMatch(l -> l.startsWith("on_reload ")));
+    }
+
+    @Test
+    @Order(3)
     void editConfigReloadsWhatItCanAndMarksTheRestPendingRestart() throws Exception {
         Result temp = ctl("edit-config", "otus", "--set", "postgresql.parameters.temp_buffers=16MB", "--force");
         assertEquals(0, temp.exit, temp.toString());
@@ -79,7 +97,7 @@ class OperationsIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void restartOfTheWholeClusterAppliesThePendingParameters() throws Exception {
         Result r = ctl("restart", "otus", "--force");
         assertEquals(0, r.exit, r.toString());
@@ -91,7 +109,7 @@ class OperationsIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void whilePausedStoppingTheLeaderCausesNoFailover() throws Exception {
         Result pause = ctl("pause", "otus", "--wait");
         assertEquals(0, pause.exit, pause.toString());
@@ -108,7 +126,7 @@ class OperationsIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void reinitRecreatesAReplicaFromTheLeader() throws Exception {
         Node leader = cluster.writablePrimary().orElseThrow();
         Node replica = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
