@@ -177,9 +177,19 @@ public final class ConsulDcs implements Dcs {
         // The key is bound to an old session of mine (ttl changed, session expired and recreated):
         // remove that binding and take the lock again with the current session.
         requireBudget(deadline, CRITICAL_WRITE_BUDGET, "update_leader");
-        if (current != null) {
+        // A CAS delete only proves the key did not change since it was read, not whose it is:
+        // read it now and delete it only if it still carries my name, at the index just read.
+        Response read = call("update_leader", Method.GET, kvPath(KeyLayout.LEADER), Map.of(), null, deadline);
+        if (read.status() != 404) {
+            expectOk("update_leader", read);
+            JsonNode entry = parseArray("update_leader", read).get(0);
+            if (entry == null || !memberName.equals(value(entry))) {
+                LOG.warn("update_leader: the leader key now belongs to {}", entry == null ? "?" : value(entry));
+                holdsLock = false;
+                return false;
+            }
             Response r = call("update_leader", Method.DELETE, kvPath(KeyLayout.LEADER),
-                    Map.of("cas", Long.toString(current.version())), null, deadline);
+                    Map.of("cas", Long.toString(entry.path("ModifyIndex").asLong())), null, deadline);
             expectOk("update_leader", r);
         }
         requireBudget(deadline, REACQUIRE_BUDGET, "update_leader");
@@ -547,7 +557,12 @@ public final class ConsulDcs implements Dcs {
                     deadline());
             boolean ok = bool(what, r);
             if (!ok && version.isPresent()) {
-                LOG.info("{}: {} changed since version {} was read, not written", what, relativeKey, version.getAsLong());
+                if (version.getAsLong() == 0) {
+                    LOG.info("{}: {} already exists, not created", what, relativeKey);
+                } else {
+                    LOG.info("{}: {} changed since version {} was read, not written", what, relativeKey,
+                            version.getAsLong());
+                }
             }
             return ok;
         } catch (DcsException e) {
