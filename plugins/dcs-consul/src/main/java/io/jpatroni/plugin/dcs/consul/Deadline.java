@@ -1,0 +1,23 @@
+package io.jpatroni.plugin.dcs.consul;
+
+import java.time.Duration;
+
+/** The end of one operation's retry budget ({@code retry_timeout}) on the monotonic clock. */
+record Deadline(long endNanos) {
+
+    static Deadline after(Duration budget) {
+        return new Deadline(System.nanoTime() + budget.toNanos());
+    }
+
+    Duration remaining() {
+        return Duration.ofNanos(Math.max(0, endNanos - System.nanoTime()));
+    }
+
+    boolean hasAtLeast(Duration budget) {
+        return endNanos - System.nanoTime() >= budget.toNanos();
+    }
+
+    boolean expired() {
+        return endNanos - System.nanoTime() <= 0;
+    }
+}
