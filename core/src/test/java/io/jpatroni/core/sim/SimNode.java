@@ -817,6 +817,7 @@ final class SimNode {
             return;
         }
         pg.start(follow, true, Scheduler.sec(60), guard(up -> {
+            rewindCheckPending |= follow.isPresent(); // FINDING 1's fix: every start re-checks divergence
             upstream = follow.map(h -> h + ":5432");
             pgState = up ? "running" : "starting";
             firstContact = false;
