@@ -27,11 +27,18 @@ record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximu
     /** Safety checks a planted bug removes. */
     enum Bug {
         NONE,
-        /** The executor takes the "still held" branch after the DCS refused the lock update. */
-        IGNORE_REFUSED_RENEWAL,
+        /**
+         * The executor takes the "still held" branch when the lock update was refused or failed
+         * (instead of the "lost" branch or the DCS-failure handling).
+         */
+        IGNORE_FAILED_RENEWAL,
         /** The decision on a DCS failure keeps a primary running instead of demoting it. */
         NO_DEMOTE_ON_DCS_FAILURE,
-        /** The leader race sees no peers (their /patroni answers are ignored). */
+        /**
+         * The leader race sees no peers (their /patroni answers are ignored). Not caught: the peer
+         * check is a second line of defence; the lock's create-if-absent alone keeps invariants 1
+         * and 5, and invariant 2 is measured against status.optime, not against the peers.
+         */
         SKIP_PEER_CHECK,
         /** The leader race does not know the last leader position (status.optime reads as 0). */
         SKIP_LAG_CHECK

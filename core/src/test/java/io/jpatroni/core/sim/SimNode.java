@@ -594,8 +594,13 @@ final class SimNode {
     }
 
     private void renewLock(HaAction.RenewLock renew, ClusterView cluster, Consumer<Decision> k, Runnable dcsError) {
+        boolean planted = sim.config().bug() == SimConfig.Bug.IGNORE_FAILED_RENEWAL;
+        Runnable onError = planted ? () -> {
+            setLeaderFlag(true);
+            k.accept(renew.ifHeld());
+        } : dcsError;
         dcs.updateLeader(cluster.leader().orElseThrow(), held -> {
-            boolean believed = held || sim.config().bug() == SimConfig.Bug.IGNORE_REFUSED_RENEWAL;
+            boolean believed = held || planted;
             if (!held) {
                 sim.trace().log(name, "DCS: leader lock update refused");
             }
@@ -605,7 +610,7 @@ final class SimNode {
             } else {
                 k.accept(renew.ifLost());
             }
-        }, dcsError);
+        }, onError);
     }
 
     /** Models PrimaryUpkeep.publishStatus: {@code status} = my flush position, skipped when unchanged. */
