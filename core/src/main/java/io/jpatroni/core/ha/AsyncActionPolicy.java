@@ -19,7 +19,8 @@ final class AsyncActionPolicy {
                     Decision.nothing(in.prefix() + "updated leader lock during " + action), inProgress));
         }
         boolean someoneElseLeads = in.cluster().leaderName().isPresent();
-        if (someoneElseLeads && in.local().runningAsPrimary() && !in.settings().pause()) {
+        // Not while starting: a starting server's role is only the daemon's last word, not PostgreSQL's.
+        if (someoneElseLeads && in.local().runningAsPrimary() && !in.local().isStarting() && !in.settings().pause()) {
             return Decision.of("lost leader lock during " + action, new HaAction.Demote(DemoteMode.IMMEDIATE_NOLOCK));
         }
         return inProgress;

@@ -56,6 +56,13 @@ class AsyncActionSafetyTest {
     }
 
     @Test
+    void aStartingServerIsLeftToItsAction() {
+        LocalNode starting = new LocalNode("node3", false, 1, false, Optional.of(SYSID), true, "starting", "primary",
+                true, 0, 0, true, Optional.of("rejoin"), BootstrapPhase.NONE, false);
+        assertTrue(decide(cluster("node2"), starting).actions().isEmpty());
+    }
+
+    @Test
     void stillInRecoveryOrNobodyElseLeadingItWaits() {
         assertTrue(decide(cluster("node2"), promoting(false)).actions().isEmpty());
         // No lock at all (e.g. bootstrapping, or the race is not decided): no one to yield to.
