@@ -22,11 +22,17 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterSimulationTest {
 
+    /** {@code -Dsim.daemonToday=true}: run the executor model as the daemon is today, without the proposed fixes. */
+    private static SimConfig config(long seed) {
+        SimConfig c = SimConfig.forSeed(seed, SimConfig.Bug.NONE);
+        return Boolean.getBoolean("sim.daemonToday") ? c.asDaemonToday() : c;
+    }
+
     @Test
     void sweep() {
         Long replay = Long.getLong("sim.seed");
         if (replay != null) {
-            Simulation.Result r = Simulation.run(replay, SimConfig.forSeed(replay, SimConfig.Bug.NONE), true);
+            Simulation.Result r = Simulation.run(replay, config(replay), true);
             r.trace().forEach(System.out::println);
             System.out.printf("seed %d: %s, %d events, %.0f s virtual%n", replay,
                     r.violation().map(Object::toString).orElse("all invariants hold"), r.events(),
@@ -37,7 +43,7 @@ class ClusterSimulationTest {
         long seeds = Long.getLong("sim.seeds", 2000);
         long started = System.nanoTime();
         List<Simulation.Result> results = LongStream.range(0, seeds).parallel()
-                .mapToObj(s -> Simulation.run(s, SimConfig.forSeed(s, SimConfig.Bug.NONE), false))
+                .mapToObj(s -> Simulation.run(s, config(s), false))
                 .toList();
         double wall = (System.nanoTime() - started) / 1e9;
         long events = results.stream().mapToLong(Simulation.Result::events).sum();
@@ -51,7 +57,7 @@ class ClusterSimulationTest {
         if (!failed.isEmpty()) {
             failed.forEach(r -> System.out.println("seed " + r.seed() + ": " + r.violation().get()));
             long first = failed.get(0).seed();
-            Simulation.Result traced = Simulation.run(first, SimConfig.forSeed(first, SimConfig.Bug.NONE), true);
+            Simulation.Result traced = Simulation.run(first, config(first), true);
             report(traced);
             fail(failed.size() + " of " + seeds + " seeds violate an invariant; first: seed " + first + " "
                     + traced.violation().map(Object::toString).orElse("(not reproduced!)")

@@ -18,11 +18,22 @@ import java.util.Random;
  * it a DCS that stops answering right after a successful refresh delays the next iteration by up
  * to 2 × retry_timeout and the primary still accepts writes when its lease expires (timing.md §5.2
  * assumes the next iteration starts by U + loop_wait). The sweep runs with it.
+ *
+ * <p>{@code raceOnCurrentStatus} (FINDING 3, see {@code SimNode.tryAcquireLock}): the leader key is
+ * created only if {@code status} is still the one the race was decided on. Without it a node
+ * paused between reading the snapshot and creating the key promotes on a position judged against
+ * an old status.optime (another leader came and went meanwhile) and violates invariant 2.
+ *
+ * <p>{@code roleBeforeStandbyStart} (FINDING 4, see {@code SimNode.startStandby}): a former primary
+ * that is started as a standby is no longer "primary" in the daemon's state while it starts. Without
+ * it the role stays "primary" during an async rejoin; a DCS failure in that window "demotes" the
+ * starting standby (stop, restart read-only without upstream) behind the async task's back, the task
+ * then records the upstream it had launched, and the replica never streams again (invariant 4).
  */
 record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximumLagOnFailover, boolean usePgRewind,
                  boolean oneNofailover, double warmupSeconds, double faultWindowSeconds, double meanFaultGapSeconds,
                  Bug bug, boolean replicaRewindCheck,
-                 boolean leaderWriteBudget) {
+                 boolean leaderWriteBudget, boolean raceOnCurrentStatus, boolean roleBeforeStandbyStart) {
 
     /** Safety checks a planted bug removes. */
     enum Bug {
@@ -50,13 +61,21 @@ record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximu
         boolean defaults = (seed & 1) == 0;
         int nodes = r.nextInt(4) == 0 ? 4 : 3;
         return new SimConfig(nodes, defaults ? 30 : 20, defaults ? 10 : 2, defaults ? 10 : 5, 1_048_576,
-                r.nextInt(5) != 0, r.nextInt(4) == 0, 45, 180, 10, bug, true, true);
+                r.nextInt(5) != 0, r.nextInt(4) == 0, 45, 180, 10, bug, true, true, true, true);
     }
 
-    /** The daemon as it is today: neither proposed fix. */
+    /** The executor model without the proposed fix of one finding (1-4), everything else as in the sweep. */
+    SimConfig withoutFix(int finding) {
+        return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
+                warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, replicaRewindCheck && finding != 1,
+                leaderWriteBudget && finding != 2, raceOnCurrentStatus && finding != 3,
+                roleBeforeStandbyStart && finding != 4);
+    }
+
+    /** The daemon as it is today: none of the proposed fixes. */
     SimConfig asDaemonToday() {
         return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
-                warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, false, false);
+                warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, false, false, false, false);
     }
 
     /**

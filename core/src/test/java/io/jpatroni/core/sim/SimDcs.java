@@ -155,12 +155,23 @@ final class SimDcs {
 
     // ------------------------------------------------------------------ writes
 
-    /** Create {@code leader} with my lease iff absent; a retried request that was applied finds it mine. */
-    LockResult acquire(String me, long lease) {
+    /**
+     * Create {@code leader} with my lease iff absent; a retried request that was applied finds it mine.
+     * With {@code expectedStatusRevision} ≥ 0 (FINDING 3's fix) also only if {@code status} is still the
+     * one the race was decided on (0 = absent).
+     */
+    LockResult acquire(String me, long lease, long expectedStatusRevision) {
         if (!leases.containsKey(lease)) {
             return LockResult.LEASE_NOT_FOUND;
         }
         Entry e = keys.get(KeyLayout.LEADER);
+        Entry status = keys.get(KeyLayout.STATUS);
+        boolean statusAsRead = expectedStatusRevision < 0
+                || (status == null ? 0 : status.modRevision) == expectedStatusRevision;
+        if (e == null && !statusAsRead) {
+            trace.log(me, "DCS: leader key not created: status changed since the race was decided");
+            return LockResult.LOST;
+        }
         if (e == null) {
             write(KeyLayout.LEADER, me, lease, me);
             trace.log(me, "DCS: acquired leader lock");

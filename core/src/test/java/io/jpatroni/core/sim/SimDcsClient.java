@@ -149,17 +149,19 @@ final class SimDcsClient {
         }, fail);
     }
 
-    void attemptToAcquireLeader(Consumer<Boolean> ok, Runnable fail) {
+    void attemptToAcquireLeader(long expectedStatusRevision, Consumer<Boolean> ok, Runnable fail) {
         long deadline = deadline();
-        refreshLease(deadline, false, lease -> acquireWith(lease, 0, deadline, ok, fail), fail);
+        refreshLease(deadline, false, lease -> acquireWith(lease, expectedStatusRevision, 0, deadline, ok, fail),
+                fail);
     }
 
-    private void acquireWith(long lease, int round, long deadline, Consumer<Boolean> ok, Runnable fail) {
+    private void acquireWith(long lease, long expected, int round, long deadline, Consumer<Boolean> ok,
+                             Runnable fail) {
         if (deadline - sim.clock().now() < CRITICAL_BUDGET) {
             fail.run();
             return;
         }
-        call(deadline, () -> sim.dcs().acquire(node.name, lease), result -> {
+        call(deadline, () -> sim.dcs().acquire(node.name, lease, expected), result -> {
             if (result == LockResult.LEASE_NOT_FOUND) {
                 if (leaseId == lease) {
                     leaseId = 0;
@@ -167,7 +169,7 @@ final class SimDcsClient {
                 if (round > 0 || deadline - sim.clock().now() < CRITICAL_BUDGET) {
                     fail.run();
                 } else {
-                    refreshLease(deadline, false, l -> acquireWith(l, round + 1, deadline, ok, fail), fail);
+                    refreshLease(deadline, false, l -> acquireWith(l, expected, round + 1, deadline, ok, fail), fail);
                 }
                 return;
             }

@@ -536,7 +536,7 @@ final class SimNode {
     private void perform(HaAction action, ClusterView cluster, HaInput input, Consumer<Decision> k,
                          Runnable dcsError, Runnable pgError) {
         if (action instanceof HaAction.TryAcquireLock race) {
-            tryAcquireLock(race, k, dcsError);
+            tryAcquireLock(race, cluster, k, dcsError);
         } else if (action instanceof HaAction.RenewLock renew) {
             renewLock(renew, cluster, k, dcsError);
         } else if (action instanceof HaAction.TryInitialize race) {
@@ -585,8 +585,17 @@ final class SimNode {
         }
     }
 
-    private void tryAcquireLock(HaAction.TryAcquireLock race, Consumer<Decision> k, Runnable dcsError) {
-        dcs.attemptToAcquireLeader(won -> {
+    /**
+     * FINDING 3: the race is decided on the snapshot read at the start of the iteration; a pause
+     * before the acquire can make that snapshot arbitrarily old while the key is free again. With
+     * {@link SimConfig#raceOnCurrentStatus()} the create-if-absent also requires {@code status} to be
+     * unchanged since that read (one more compare in the same etcd transaction).
+     */
+    private void tryAcquireLock(HaAction.TryAcquireLock race, ClusterView cluster, Consumer<Decision> k,
+                                Runnable dcsError) {
+        long expected = sim.config().raceOnCurrentStatus()
+                ? cluster.raw().status().map(v -> v.version()).orElse(0L) : -1;
+        dcs.attemptToAcquireLeader(expected, won -> {
             setLeaderFlag(won);
             sim.trace().log(name, won ? "acquired the leader lock" : "could not acquire the leader lock");
             k.accept(won ? race.ifWon() : race.ifLost());
@@ -815,7 +824,11 @@ final class SimNode {
         }));
     }
 
+    /** Models ReplicaRecovery.startStandby; FINDING 4's fix: a former primary is "demoted" while it starts. */
     private void startStandby(Optional<String> follow, Runnable ok, Runnable failed) {
+        if (sim.config().roleBeforeStandbyStart() && "primary".equals(role)) {
+            role = "demoted";
+        }
         pgState = "starting";
         if (pg.running()) {
             failed.run();

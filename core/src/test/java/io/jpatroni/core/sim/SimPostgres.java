@@ -90,7 +90,7 @@ final class SimPostgres {
         }
         SimPostgres up = sim.postgres(upstream.get());
         if (up == null || !up.acceptsConnections() || !sim.network().linked(name, up.name)
-                || !sim.nodeAlive(name) || !up.hasData || !up.sysid.equals(sysid)) {
+                || !up.hasData || !up.sysid.equals(sysid)) {
             return;
         }
         long fork = divergence(history, up.history);
@@ -154,6 +154,7 @@ final class SimPostgres {
         }
         long me = ++op;
         phase = Phase.STARTING;
+        upstream = standby ? follow : Optional.empty(); // written to the configuration before the launch
         boolean unclean = IN_PRODUCTION.equals(controlState) || IN_ARCHIVE_RECOVERY.equals(controlState);
         double recovery = unclean ? between(0.5, 4.0) : 0;
         long ready = Scheduler.sec(between(0.3, 2.5) + recovery);
@@ -166,7 +167,6 @@ final class SimPostgres {
             }
             phase = Phase.RUNNING;
             inRecovery = standby;
-            upstream = standby ? follow : Optional.empty();
             if (!standby && wasStandbyData) {
                 newTimeline("end of recovery without standby.signal");
             }
@@ -240,10 +240,13 @@ final class SimPostgres {
         sim.onPromoted(name);
     }
 
-    /** primary_conninfo changed and reloaded: the walreceiver reconnects to the new upstream. */
+    /**
+     * primary_conninfo rewritten and reloaded: the walreceiver reconnects to the new upstream (a
+     * postmaster still starting reads the new setting too).
+     */
     void follow(String newUpstream, Runnable done) {
         later(0.02, 0.1, () -> {
-            if (acceptsConnections() && inRecovery) {
+            if (running()) {
                 upstream = Optional.of(newUpstream);
             }
             done.run();

@@ -135,10 +135,6 @@ final class Simulation implements SimDcs.Listener {
         return node == null ? null : node.pg;
     }
 
-    boolean nodeAlive(String name) {
-        return nodes.containsKey(name);
-    }
-
     boolean dcsDown() {
         return dcs.isDown();
     }
