@@ -1,6 +1,11 @@
 package io.jpatroni.core.ha;
 
-/** A long action runs in the background (ha-loop.md §7): keep the lock alive, never race. */
+/**
+ * A long action runs in the background (ha-loop.md §7): keep the lock alive, never race. If
+ * someone else holds the lock while PostgreSQL already runs as a primary (a promote or a start as
+ * primary that finished after this node lost its lock, e.g. across a long pause), stop it at once
+ * instead of waiting for the action to end: it would accept writes without the lock meanwhile.
+ */
 final class AsyncActionPolicy {
 
     private AsyncActionPolicy() {
@@ -12,6 +17,11 @@ final class AsyncActionPolicy {
         if (in.hasLock()) {
             return Decision.of(inProgress.message(), new HaAction.RenewLock(
                     Decision.nothing(in.prefix() + "updated leader lock during " + action), inProgress));
+        }
+        boolean someoneElseLeads = in.cluster().leaderName().isPresent();
+        // Not while starting: a starting server's role is only the daemon's last word, not PostgreSQL's.
+        if (someoneElseLeads && in.local().runningAsPrimary() && !in.local().isStarting() && !in.settings().pause()) {
+            return Decision.of("lost leader lock during " + action, new HaAction.Demote(DemoteMode.IMMEDIATE_NOLOCK));
         }
         return inProgress;
     }

@@ -1,0 +1,981 @@
+package io.jpatroni.core.sim;
+
+import io.jpatroni.api.dcs.KeyLayout;
+import io.jpatroni.core.cluster.ClusterView;
+import io.jpatroni.core.cluster.Json;
+import io.jpatroni.core.cluster.MemberInfo;
+import io.jpatroni.core.ha.Decision;
+import io.jpatroni.core.ha.DemoteMode;
+import io.jpatroni.core.ha.HaAction;
+import io.jpatroni.core.ha.HaInput;
+import io.jpatroni.core.ha.HaSettings;
+import io.jpatroni.core.ha.LocalNode;
+import io.jpatroni.core.ha.LocalNode.BootstrapPhase;
+import io.jpatroni.core.ha.PeerStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One jpatroni daemon process plus its machine: the HA loop of {@code HaLoop} written as
+ * continuations on the virtual clock, calling the real {@code HaDecider} (through
+ * {@link Simulation#decider()}) with an {@link HaInput} built exactly as {@code HaLoop} builds it,
+ * and a simulated executor with one method per {@link HaAction} kind following
+ * {@code ActionExecutor}, {@code ReplicaRecovery} and {@code PrimaryUpkeep}.
+ *
+ * <p>Everything here is a MODEL of daemon code in {@code core.loop} (which needs threads, a real
+ * DCS and real PostgreSQL); each method names what it models. What is reused unchanged: the
+ * decisions ({@code core.ha}), the snapshot decoding ({@code ClusterView}, {@code MemberInfo},
+ * {@code KeyLayout.assemble}) and JSON writing ({@code Json}).
+ */
+final class SimNode {
+
+    /** ReplicaRecovery's pg_controldata states of a data directory that was last a primary. */
+    private static final Set<String> PRIMARY_STATES = Set.of("in production", "shut down", "in crash recovery",
+            "shutting down");
+    private static final Set<String> UNCLEAN_STATES = Set.of("in production", "in crash recovery", "shutting down");
+    private static final long REST_TIMEOUT = Scheduler.sec(2);
+
+    /** The monitoring query's answer (models {@code LocalState}). */
+    record Query(boolean inRecovery, long timeline, long walPosition, long receive, long replay, boolean streaming) {
+    }
+
+    /** One look at PostgreSQL (models {@code LocalObservation}). */
+    record Obs(boolean dataDirEmpty, Optional<String> sysid, boolean running, Query query) {
+        boolean runningAsPrimary(String role) {
+            if (!running) {
+                return false;
+            }
+            return query != null ? !query.inRecovery() : "primary".equals(role);
+        }
+
+        long walPosition() {
+            return query == null ? 0 : query.inRecovery() ? Math.max(query.receive(), query.replay())
+                    : query.walPosition();
+        }
+
+        long timeline() {
+            return query == null ? 0 : query.timeline();
+        }
+    }
+
+    /** A long action running beside the loop (models {@code AsyncRunner.Task}). */
+    private interface Task {
+        void run(Runnable ok, Runnable failed);
+    }
+
+    final String name;
+    final Random rng;
+    final boolean nofailover;
+    final SimPostgres pg;
+    private final Simulation sim;
+
+    // ---- the process
+    boolean alive;
+    boolean frozen;
+    private long epoch;
+    private final List<Runnable> pending = new ArrayList<>();
+    /** PostgreSQL may outlive its lock while this daemon is frozen or dead: no watchdog is modelled. */
+    boolean orphanExempt;
+    private long resumedAt;
+    private long iterationStartedAt;
+    private SimDcsClient dcs;
+
+    // ---- NodeState (models core.loop.NodeState)
+    String pgState;
+    String role;
+    private boolean leaderFlag;
+    private long leaderFlagUntil;
+    private boolean firstContact;
+    private BootstrapPhase bootstrap;
+    private Optional<String> upstream;
+    private Optional<String> sysid;
+    private ClusterView lastCluster;
+    private Optional<String> formerLeader;
+    private List<MemberInfo> formerMembers;
+    private String async;
+    private Query publishedQuery;
+    private String lastStatusWritten;
+    private String lastMessage;
+    /** FINDING 1's fix: Patroni's rewind state CHECK, kept until the check could be made. */
+    private boolean rewindCheckPending;
+
+    // ---- loop scheduling (models HaLoop.run and the etcd watch)
+    private long nextRun;
+    private boolean sleeping;
+    private long sleepToken;
+    private boolean wakePending;
+
+    SimNode(String name, Simulation sim, Random rng, boolean nofailover) {
+        this.name = name;
+        this.sim = sim;
+        this.rng = rng;
+        this.nofailover = nofailover;
+        this.pg = new SimPostgres(name, sim, new Random(rng.nextLong()));
+    }
+
+    // ================================================================== process life
+
+    /** A fresh daemon process: empty memory, a new DCS client (new lease), first iteration at once. */
+    void startDaemon() {
+        alive = true;
+        frozen = false;
+        epoch++;
+        pending.clear();
+        resumedAt = sim.clock().now();
+        dcs = new SimDcsClient(this, sim);
+        pgState = "stopped";
+        role = "uninitialized";
+        leaderFlag = false;
+        firstContact = true;
+        bootstrap = BootstrapPhase.NONE;
+        upstream = Optional.empty();
+        sysid = Optional.empty();
+        lastCluster = null;
+        formerLeader = Optional.empty();
+        formerMembers = List.of();
+        async = null;
+        publishedQuery = null;
+        lastStatusWritten = null;
+        lastMessage = null;
+        rewindCheckPending = true; // first contact with a running replica
+        sleeping = false;
+        wakePending = false;
+        nextRun = sim.clock().now();
+        sim.trace().log(name, "daemon started");
+        runOnce();
+    }
+
+    /** kill -9 of the daemon: PostgreSQL and whatever it was already told to do go on. */
+    void killDaemon(String why) {
+        if (!alive) {
+            return;
+        }
+        alive = false;
+        frozen = false;
+        epoch++;
+        pending.clear();
+        orphanExempt = true;
+        leaderFlag = false;
+        sim.trace().log(name, "daemon " + why);
+    }
+
+    void freeze() {
+        frozen = true;
+        orphanExempt = true;
+    }
+
+    void unfreeze() {
+        frozen = false;
+        resumedAt = sim.clock().now();
+        List<Runnable> due = new ArrayList<>(pending);
+        pending.clear();
+        for (Runnable r : due) {
+            if (!frozen) {
+                r.run();
+            } else {
+                pending.add(r);
+            }
+        }
+    }
+
+    /** A continuation of this process: dropped if the process died, held while it is frozen. */
+    Runnable guard(Runnable r) {
+        long mine = epoch;
+        return () -> deliver(mine, r);
+    }
+
+    <T> Consumer<T> guard(Consumer<T> k) {
+        long mine = epoch;
+        return t -> deliver(mine, () -> k.accept(t));
+    }
+
+    private void deliver(long mine, Runnable r) {
+        if (!alive || mine != epoch) {
+            return;
+        }
+        if (frozen) {
+            pending.add(r);
+        } else {
+            r.run();
+        }
+    }
+
+    boolean believesLock(long now) {
+        return alive && !frozen && leaderFlag && now < leaderFlagUntil;
+    }
+
+    /**
+     * The retry deadline of a non-critical write. The daemon gives each one retry_timeout. With
+     * FINDING 2's fix a lock holder that refreshed the lock this iteration must be done with them by
+     * the iteration's planned end, so the next iteration (which notices a lost DCS) starts in time.
+     */
+    private long writeDeadline() {
+        long full = dcs.deadline();
+        if (sim.config().leaderWriteBudget() && leaderFlag) {
+            return Math.min(full, iterationStartedAt + Scheduler.sec(sim.config().loopWait()));
+        }
+        return full;
+    }
+
+    private void setLeaderFlag(boolean held) {
+        leaderFlag = held;
+        leaderFlagUntil = held ? sim.clock().now() + Scheduler.sec(sim.config().ttl()) : Long.MIN_VALUE;
+    }
+
+    // ================================================================== HaLoop.run: cadence and wake-ups
+
+    private void finishIteration(String message) {
+        if (!message.equals(lastMessage)) {
+            sim.trace().log(name, "HA: " + message);
+            lastMessage = message;
+        }
+        if (iterationStartedAt >= resumedAt) {
+            orphanExempt = false;
+        }
+        nextRun += Scheduler.sec(sim.config().loopWait());
+        long now = sim.clock().now();
+        long wait = nextRun - now;
+        if (wait <= 0) {
+            sim.trace().log(name, "Loop time exceeded, rescheduling immediately.");
+            nextRun = now;
+            sim.clock().after(0, guard(this::runOnce));
+            return;
+        }
+        dcs.watched();
+        if (wakePending) {
+            wakePending = false;
+            nextRun = now;
+            sim.clock().after(0, guard(this::runOnce));
+            return;
+        }
+        boolean watchesLeader = lastCluster != null && async == null && lastCluster.leader().isPresent()
+                && !lastCluster.leaderName().map(name::equals).orElse(false);
+        long token = ++sleepToken;
+        sleeping = true;
+        sim.clock().after(wait + (watchesLeader ? Scheduler.sec(0.5) : 0), guard(() -> {
+            if (sleeping && sleepToken == token) {
+                sleeping = false;
+                runOnce();
+            }
+        }));
+    }
+
+    /** dcs.wakeup() (async task done) or a watch event: the sleeping loop runs at once, a busy one next. */
+    void wake() {
+        if (sleeping) {
+            sleeping = false;
+            sleepToken++;
+            nextRun = sim.clock().now();
+            runOnce();
+        } else {
+            wakePending = true;
+        }
+    }
+
+    /** The etcd watch saw {@code key} change (status wakes only non-leaders; own writes never wake). */
+    void watchEvent(String key) {
+        if (KeyLayout.STATUS.equals(key) && dcs.holdsLock) {
+            return;
+        }
+        sim.clock().after(sim.network().dcsOneWay(rng), guard(() -> {
+            if (sim.network().dcsReachable(name)) {
+                wake();
+            }
+        }));
+    }
+
+    // ================================================================== HaLoop.iterate / onDcsFailure
+
+    private void runOnce() {
+        iterationStartedAt = sim.clock().now();
+        dcs.getCluster(this::afterRead, this::onDcsFailure);
+    }
+
+    private void afterRead(ClusterView cluster) {
+        lastCluster = cluster;
+        if (cluster.leader().isPresent()) {
+            formerLeader = cluster.leaderName();
+            formerMembers = cluster.members();
+        }
+        boolean hasLock = cluster.leaderName().map(name::equals).orElse(false);
+        if (!hasLock) {
+            setLeaderFlag(false);
+        }
+        Obs local = observe();
+        Runnable rest = () -> {
+            if (cluster.isUnlocked() && local.running() && async == null) {
+                fetchPeers(raceCandidates(cluster), peers -> decideAndExecute(cluster, local, peers));
+            } else {
+                decideAndExecute(cluster, local, List.of());
+            }
+        };
+        if (cluster.member(name).isEmpty()) {
+            publishMember(local, rest);
+        } else {
+            rest.run();
+        }
+    }
+
+    private void decideAndExecute(ClusterView cluster, Obs local, List<PeerStatus> peers) {
+        HaInput input = new HaInput(cluster, localNode(local), settings(), peers,
+                formerLeader.filter(l -> !l.equals(name)));
+        Decision decision = sim.decider().decide(input);
+        execute(decision, cluster, input, message -> {
+            Obs after = observe();
+            publishMember(after, () -> {
+                publishedQuery = after.query();
+                finishIteration(message);
+            });
+        }, this::onDcsFailure, () -> finishIteration("Error communicating with PostgreSQL. Will try again later"));
+    }
+
+    private void onDcsFailure() {
+        lastCluster = null;
+        setLeaderFlag(false);
+        Obs local = observe();
+        Decision decision = sim.decider().onDcsFailure(localNode(local), settings());
+        Runnable end = () -> {
+            publishedQuery = observe().query();
+            finishIteration(decision.message());
+        };
+        execute(decision, null, null, message -> {
+            publishedQuery = observe().query();
+            finishIteration(message);
+        }, end, end);
+    }
+
+    /** Members of the current and the last locked snapshot except me. */
+    private List<MemberInfo> raceCandidates(ClusterView cluster) {
+        Map<String, MemberInfo> byName = new LinkedHashMap<>();
+        formerMembers.forEach(m -> byName.put(m.name(), m));
+        cluster.members().forEach(m -> byName.put(m.name(), m));
+        byName.remove(name);
+        return List.copyOf(byName.values());
+    }
+
+    private HaSettings settings() {
+        SimConfig c = sim.config();
+        return new HaSettings(c.ttl(), c.loopWait(), c.maximumLagOnFailover(), false, false, 300);
+    }
+
+    private LocalNode localNode(Obs local) {
+        return new LocalNode(name, nofailover, nofailover ? 0 : 1, local.dataDirEmpty(), local.sysid(),
+                local.running(), pgState, role, local.runningAsPrimary(role), local.walPosition(), local.timeline(),
+                true, Optional.ofNullable(async), async != null ? BootstrapPhase.NONE : bootstrap, firstContact);
+    }
+
+    /** Models HaLoop.observe and noteWhatPostgresDoes. */
+    private Obs observe() {
+        if (!pg.hasData) {
+            if (async == null && !"uninitialized".equals(role) && bootstrap == BootstrapPhase.NONE) {
+                role = "uninitialized";
+                pgState = "stopped";
+            }
+            return new Obs(true, Optional.empty(), false, null);
+        }
+        if (sysid.isEmpty()) {
+            sysid = Optional.ofNullable(pg.sysid);
+        }
+        boolean running = pg.running();
+        Query query = running && pg.acceptsConnections() ? query() : null;
+        if (async == null) {
+            if (running && query != null) {
+                pgState = "running";
+                if (!query.inRecovery()) {
+                    role = "primary";
+                } else if (!"demoted".equals(role)) {
+                    role = "replica";
+                }
+            } else if (running) {
+                pgState = "starting";
+            } else if ("running".equals(pgState) || "starting".equals(pgState)) {
+                pgState = "crashed";
+            }
+        }
+        return new Obs(false, sysid, running, query);
+    }
+
+    private Query query() {
+        return pg.inRecovery ? new Query(true, pg.timeline(), pg.lsn, pg.lsn, pg.lsn, pg.streaming)
+                : new Query(false, pg.timeline(), pg.lsn, 0, 0, false);
+    }
+
+    // ================================================================== publishing (models MemberDocument)
+
+    private void publishMember(Obs local, Runnable then) {
+        dcs.touchMember(memberJson(local), writeDeadline(), ok -> then.run());
+    }
+
+    private String memberJson(Obs local) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("conn_url", "postgres://" + name + ":5432/postgres");
+        doc.put("api_url", "http://" + name + ":8008/patroni");
+        doc.put("state", pgState);
+        doc.put("role", role);
+        doc.put("version", "4.1.4");
+        boolean positionsKnown = async == null || "promote".equals(async);
+        Query q = local.query();
+        if (positionsKnown && q != null) {
+            if (q.inRecovery()) {
+                doc.put("xlog_location", Math.max(q.receive(), q.replay()));
+                doc.put("replay_lsn", q.replay());
+                doc.put("receive_lsn", q.receive());
+                doc.put("replication_state", q.streaming() ? "streaming" : "in archive recovery");
+            } else {
+                doc.put("xlog_location", q.walPosition());
+            }
+            if (q.timeline() > 0) {
+                doc.put("timeline", q.timeline());
+            }
+        }
+        if (nofailover) {
+            doc.put("tags", Map.of("nofailover", true));
+        }
+        return Json.write(doc);
+    }
+
+    /**
+     * What {@code GET /patroni} on this node returns, as {@code PeerClient.parse} reads it (models
+     * HaLoop.status, MemberDocument.status and PeerClient.parse): a live query while PostgreSQL
+     * accepts connections, else the status published by the last iteration.
+     */
+    private PeerStatus restStatus() {
+        Query q = pg.acceptsConnections() ? query() : publishedQuery;
+        if (q == null) {
+            return PeerStatus.unreachable(name);
+        }
+        String reportedRole = q.inRecovery() ? ("demoted".equals(role) ? "replica" : role) : "primary";
+        boolean inRecovery = q.inRecovery() && !"primary".equals(reportedRole) && !"master".equals(reportedRole);
+        long position = inRecovery ? Math.max(q.receive(), q.replay()) : 0;
+        return new PeerStatus(name, !nofailover, inRecovery, position, nofailover ? 0 : 1,
+                OptionalLong.of(q.timeline()));
+    }
+
+    /** Models PeerClient.fetch: all peers in parallel, 2 s each, no retries; the REST thread answers even mid-iteration. */
+    private void fetchPeers(List<MemberInfo> peers, Consumer<List<PeerStatus>> then) {
+        if (peers.isEmpty()) {
+            then.accept(List.of());
+            return;
+        }
+        PeerStatus[] answers = new PeerStatus[peers.size()];
+        int[] left = {peers.size()};
+        boolean[] done = {false};
+        Runnable complete = () -> {
+            done[0] = true;
+            List<PeerStatus> all = new ArrayList<>();
+            for (int i = 0; i < answers.length; i++) {
+                all.add(answers[i] != null ? answers[i] : PeerStatus.unreachable(peers.get(i).name()));
+            }
+            then.accept(all);
+        };
+        for (int i = 0; i < peers.size(); i++) {
+            int index = i;
+            SimNode peer = sim.node(peers.get(i).host().orElse(""));
+            if (peer == null || peers.get(i).apiUrl().isEmpty() || !sim.network().linked(name, peer.name)) {
+                continue;
+            }
+            Consumer<PeerStatus> reply = guard(status -> {
+                if (!done[0]) {
+                    answers[index] = status;
+                    if (--left[0] == 0) {
+                        complete.run();
+                    }
+                }
+            });
+            sim.clock().after(sim.network().restOneWay(rng, name, peer.name), () -> peer.answerRest(name, reply));
+        }
+        sim.clock().after(REST_TIMEOUT, guard(() -> {
+            if (!done[0]) {
+                complete.run();
+            }
+        }));
+    }
+
+    private void answerRest(String asker, Consumer<PeerStatus> reply) {
+        guard(() -> {
+            PeerStatus status = restStatus();
+            sim.clock().after(sim.network().restOneWay(rng, name, asker), () -> {
+                if (sim.network().linked(name, asker)) {
+                    reply.accept(status);
+                }
+            });
+        }).run();
+    }
+
+    // ================================================================== the executor (models ActionExecutor)
+
+    private void execute(Decision decision, ClusterView cluster, HaInput input, Consumer<String> done,
+                         Runnable dcsError, Runnable pgError) {
+        runActions(decision.actions(), 0, decision.message(), cluster, input, done, dcsError, pgError);
+    }
+
+    private void runActions(List<HaAction> actions, int i, String message, ClusterView cluster, HaInput input,
+                            Consumer<String> done, Runnable dcsError, Runnable pgError) {
+        if (i == actions.size()) {
+            done.accept(message);
+            return;
+        }
+        perform(actions.get(i), cluster, input, next -> {
+            if (next == null) {
+                runActions(actions, i + 1, message, cluster, input, done, dcsError, pgError);
+            } else {
+                execute(next, cluster, input, m -> runActions(actions, i + 1, m, cluster, input, done, dcsError,
+                        pgError), dcsError, pgError);
+            }
+        }, dcsError, pgError);
+    }
+
+    /** One action; {@code k} gets the continuation of a branching action, else null. */
+    private void perform(HaAction action, ClusterView cluster, HaInput input, Consumer<Decision> k,
+                         Runnable dcsError, Runnable pgError) {
+        if (action instanceof HaAction.TryAcquireLock race) {
+            tryAcquireLock(race, cluster, k, dcsError);
+        } else if (action instanceof HaAction.RenewLock renew) {
+            renewLock(renew, cluster, k, dcsError);
+        } else if (action instanceof HaAction.TryInitialize race) {
+            dcs.initialize(true, "", won -> k.accept(won ? race.ifWon() : race.ifLost()));
+        } else if (action instanceof HaAction.ReleaseLock) {
+            releaseLock(cluster, () -> k.accept(null));
+        } else if (action instanceof HaAction.WriteInitialize write) {
+            dcs.initialize(cluster.initialize().isEmpty(), write.sysid(), ok -> k.accept(null));
+        } else if (action instanceof HaAction.ClearFailover) {
+            // Hook: manual switchover/failover requests are not simulated (the daemon does not implement them yet).
+            dcs.put(KeyLayout.FAILOVER, "{}", dcs.deadline(), ok -> k.accept(null));
+        } else if (action instanceof HaAction.Bootstrap) {
+            startAsync("bootstrap", this::bootstrapTask);
+            k.accept(null);
+        } else if (action instanceof HaAction.CompleteBootstrap) {
+            completeBootstrap(cluster, () -> k.accept(null));
+        } else if (action instanceof HaAction.CancelBootstrap) {
+            exitDaemon("bootstrap failed");
+        } else if (action instanceof HaAction.CloneFrom clone) {
+            startAsync("bootstrap from " + clone.member(), (ok, failed) -> cloneFrom(cluster, clone.member(), ok,
+                    failed));
+            k.accept(null);
+        } else if (action instanceof HaAction.StartPrimaryInPlace) {
+            startAsync("starting primary after failure", this::startPrimaryInPlace);
+            k.accept(null);
+        } else if (action instanceof HaAction.StartReadOnly) {
+            startAsync("start", (ok, failed) -> startStandby(Optional.empty(), ok, failed));
+            k.accept(null);
+        } else if (action instanceof HaAction.Promote) {
+            sim.checkPromotion(this, pg.lsn);
+            startAsync("promote", this::promoteTask);
+            k.accept(null);
+        } else if (action instanceof HaAction.Demote demote) {
+            demote(demote.mode(), cluster, () -> k.accept(null), pgError);
+        } else if (action instanceof HaAction.Follow follow) {
+            follow(cluster, follow.leader(), () -> k.accept(null), pgError);
+        } else if (action instanceof HaAction.Rejoin rejoin) {
+            startAsync("rejoin", (ok, failed) -> rejoin(cluster, rejoin.leader(), ok, failed));
+            k.accept(null);
+        } else if (action instanceof HaAction.MaintainPrimary) {
+            maintainPrimary(cluster, () -> k.accept(null));
+        } else if (action instanceof HaAction.ExitDaemon exit) {
+            exitDaemon(exit.reason());
+        } else {
+            throw new IllegalStateException("no simulated executor for " + action);
+        }
+    }
+
+    /**
+     * FINDING 3: the race is decided on the snapshot read at the start of the iteration; a pause
+     * before the acquire can make that snapshot arbitrarily old while the key is free again. With
+     * {@link SimConfig#raceOnCurrentStatus()} the create-if-absent also requires {@code status} to be
+     * unchanged since that read (one more compare in the same etcd transaction).
+     */
+    private void tryAcquireLock(HaAction.TryAcquireLock race, ClusterView cluster, Consumer<Decision> k,
+                                Runnable dcsError) {
+        long expected = sim.config().raceOnCurrentStatus()
+                ? cluster.raw().status().map(v -> v.version()).orElse(0L) : -1;
+        dcs.attemptToAcquireLeader(expected, won -> {
+            setLeaderFlag(won);
+            sim.trace().log(name, won ? "acquired the leader lock" : "could not acquire the leader lock");
+            k.accept(won ? race.ifWon() : race.ifLost());
+        }, dcsError);
+    }
+
+    private void renewLock(HaAction.RenewLock renew, ClusterView cluster, Consumer<Decision> k, Runnable dcsError) {
+        boolean planted = sim.config().bug() == SimConfig.Bug.IGNORE_FAILED_RENEWAL;
+        Runnable onError = planted ? () -> {
+            setLeaderFlag(true);
+            k.accept(renew.ifHeld());
+        } : dcsError;
+        dcs.updateLeader(cluster.leader().orElseThrow(), held -> {
+            boolean believed = held || planted;
+            if (!held) {
+                sim.trace().log(name, "DCS: leader lock update refused");
+            }
+            setLeaderFlag(believed);
+            if (believed) {
+                publishStatus(() -> k.accept(renew.ifHeld()));
+            } else {
+                k.accept(renew.ifLost());
+            }
+        }, onError);
+    }
+
+    /** Models PrimaryUpkeep.publishStatus: {@code status} = my flush position, skipped when unchanged. */
+    private void publishStatus(Runnable then) {
+        if (!pg.acceptsConnections() || pg.inRecovery) {
+            then.run();
+            return;
+        }
+        String json = Json.write(Map.of("optime", pg.lsn));
+        if (json.equals(lastStatusWritten)) {
+            then.run();
+            return;
+        }
+        dcs.put(KeyLayout.STATUS, json, writeDeadline(), ok -> {
+            if (ok) {
+                lastStatusWritten = json;
+            }
+            then.run();
+        });
+    }
+
+    private void releaseLock(ClusterView cluster, Runnable then) {
+        publishStatus(() -> {
+            if (cluster == null || cluster.leader().isEmpty()) {
+                setLeaderFlag(false);
+                then.run();
+                return;
+            }
+            dcs.deleteLeader(deleted -> {
+                setLeaderFlag(false);
+                sim.trace().log(name, "Leader key released");
+                then.run();
+            });
+        });
+    }
+
+    private void completeBootstrap(ClusterView cluster, Runnable then) {
+        String id = sysid.orElse(pg.sysid);
+        dcs.initialize(cluster.initialize().isEmpty(), id, a -> dcs.put(KeyLayout.CONFIG, sim.bootstrapDcsJson(), dcs.deadline(),
+                b -> dcs.takeLeader(taken -> {
+                    setLeaderFlag(taken);
+                    bootstrap = BootstrapPhase.NONE;
+                    firstContact = false;
+                    sim.trace().log(name, "initialized a new cluster with system identifier " + id);
+                    then.run();
+                })));
+    }
+
+    private void exitDaemon(String reason) {
+        killDaemon("exited: " + reason);
+        sim.restartLater(this);
+    }
+
+    /** Models ActionExecutor.demote: the stop ends writes at once; then per mode. */
+    private void demote(DemoteMode mode, ClusterView cluster, Runnable then, Runnable pgError) {
+        pgState = "stopping";
+        pg.stop(mode != DemoteMode.OFFLINE, guard(() -> {
+            pgState = "stopped";
+            role = "demoted";
+            firstContact = false;
+            switch (mode) {
+                case OFFLINE -> startStandby(Optional.empty(), then, pgError);
+                case IMMEDIATE -> releaseLock(cluster, () -> {
+                    startAsync("rejoin", (ok, failed) -> rejoin(cluster, otherLeader(cluster), ok, failed));
+                    then.run();
+                });
+                case IMMEDIATE_NOLOCK -> {
+                    startAsync("rejoin", (ok, failed) -> rejoin(cluster, otherLeader(cluster), ok, failed));
+                    then.run();
+                }
+            }
+        }));
+    }
+
+    private Optional<String> otherLeader(ClusterView cluster) {
+        return cluster == null ? Optional.empty() : cluster.leaderName().filter(l -> !l.equals(name));
+    }
+
+    /** Models PrimaryUpkeep.maintain: the history key follows my timeline (slots are not modelled). */
+    private void maintainPrimary(ClusterView cluster, Runnable then) {
+        if (!pg.acceptsConnections()) {
+            then.run();
+            return;
+        }
+        long timeline = pg.timeline();
+        String stored = cluster.raw().history().map(h -> h.value()).orElse(null);
+        if (timeline <= 1) {
+            if ("[]".equals(stored)) {
+                then.run();
+            } else {
+                dcs.put(KeyLayout.HISTORY, "[]", writeDeadline(), ok -> then.run());
+            }
+            return;
+        }
+        List<List<Object>> lines = cluster.history().orElse(List.of());
+        boolean current = !lines.isEmpty() && lines.get(lines.size() - 1).size() >= 5
+                && lines.get(lines.size() - 1).get(0) instanceof Number n && n.longValue() == timeline - 1;
+        if (current) {
+            then.run();
+            return;
+        }
+        List<List<Object>> fresh = new ArrayList<>();
+        List<SimPostgres.Tli> h = pg.history;
+        for (int i = 1; i < h.size(); i++) {
+            fresh.add(List.of(h.get(i - 1).number(), h.get(i).start(), "no recovery target specified",
+                    "2024-01-01T00:00:00.000000+00:00", i == h.size() - 1 ? name : ""));
+        }
+        dcs.put(KeyLayout.HISTORY, Json.write(fresh), writeDeadline(), ok -> then.run());
+    }
+
+    // ================================================================== async tasks (models AsyncRunner + tasks)
+
+    private void startAsync(String action, Task task) {
+        if (async != null) {
+            sim.trace().log(name, "not starting " + action + ": " + async + " is still running");
+            return;
+        }
+        async = action;
+        sim.trace().log(name, "async: " + action);
+        task.run(() -> asyncDone(action, false), () -> asyncDone(action, true));
+    }
+
+    private void asyncDone(String action, boolean failed) {
+        async = null;
+        if (failed) {
+            sim.trace().log(name, "async: " + action + " failed");
+        }
+        wake();
+    }
+
+    private void bootstrapTask(Runnable ok, Runnable failed) {
+        bootstrap = BootstrapPhase.RUNNING;
+        pgState = "initializing new cluster";
+        pg.initdb(guard(() -> {
+            pgState = "starting";
+            pg.start(Optional.empty(), false, Scheduler.sec(60), guard(up -> {
+                if (!up) {
+                    pgState = "start failed";
+                    bootstrap = BootstrapPhase.FAILED;
+                } else {
+                    pgState = "running";
+                    role = "primary";
+                    sysid = Optional.of(pg.sysid);
+                    bootstrap = BootstrapPhase.SUCCEEDED;
+                }
+                ok.run();
+            }));
+        }));
+    }
+
+    private void startPrimaryInPlace(Runnable ok, Runnable failed) {
+        pgState = "starting";
+        if (pg.running()) {
+            failed.run();
+            return;
+        }
+        pg.start(Optional.empty(), false, Scheduler.sec(300), guard(up -> {
+            pgState = up ? "running" : "start failed";
+            ok.run();
+        }));
+    }
+
+    /** Models ActionExecutor.promote: pg_ctl promote waiting up to max(loop_wait, 10) s, then CHECKPOINT. */
+    private void promoteTask(Runnable ok, Runnable failed) {
+        long wait = Scheduler.sec(Math.max(sim.config().loopWait(), 10));
+        pg.promote(wait, guard(promoted -> {
+            if (!promoted) {
+                failed.run();
+                return;
+            }
+            role = "primary";
+            upstream = Optional.empty();
+            pg.shortCommand(guard(() -> {
+                firstContact = false;
+                ok.run();
+            }));
+        }));
+    }
+
+    // ================================================================== ReplicaRecovery (models it)
+
+    private static Optional<String> upstreamOf(ClusterView cluster, String member) {
+        return cluster.member(member).filter(m -> !m.connUrl().isEmpty()).flatMap(MemberInfo::host);
+    }
+
+    private void cloneFrom(ClusterView cluster, String source, Runnable ok, Runnable failed) {
+        Optional<String> from = upstreamOf(cluster, source);
+        if (from.isEmpty() || pg.running()) {
+            failed.run();
+            return;
+        }
+        pgState = "creating replica";
+        pg.basebackup(from.get(), guard(done -> {
+            if (!done) {
+                pgState = "stopped";
+                failed.run();
+                return;
+            }
+            role = "replica";
+            Optional<String> leader = cluster.leaderName().flatMap(l -> upstreamOf(cluster, l));
+            startStandby(leader.isPresent() ? leader : from, ok, failed);
+        }));
+    }
+
+    /** Models ReplicaRecovery.startStandby; FINDING 4's fix: a former primary is "demoted" while it starts. */
+    private void startStandby(Optional<String> follow, Runnable ok, Runnable failed) {
+        if (sim.config().roleBeforeStandbyStart() && "primary".equals(role)) {
+            role = "demoted";
+        }
+        pgState = "starting";
+        if (pg.running()) {
+            failed.run();
+            return;
+        }
+        pg.start(follow, true, Scheduler.sec(60), guard(up -> {
+            rewindCheckPending |= follow.isPresent(); // FINDING 1's fix: every start re-checks divergence
+            upstream = follow.map(h -> h + ":5432");
+            pgState = up ? "running" : "starting";
+            firstContact = false;
+            ok.run();
+        }));
+    }
+
+    /**
+     * Models ReplicaRecovery.follow: repoint a running replica; a demoted primary goes through rejoin.
+     * FINDING 1: with {@link SimConfig#replicaRewindCheck()} a running replica checks for divergence
+     * as Patroni does (ha-loop.md §13.1: after first contact, after a change of primary_conninfo,
+     * when the leader's timeline is ahead; a check that cannot be made yet — leader unreachable or
+     * still in recovery — stays pending) and rewinds when needed. The daemon never checks a running
+     * replica, and one that received WAL beyond the new leader's fork point never streams again.
+     */
+    private void follow(ClusterView cluster, Optional<String> leader, Runnable then, Runnable pgError) {
+        if (leader.isEmpty()) {
+            then.run();
+            return;
+        }
+        Optional<String> target = upstreamOf(cluster, leader.get());
+        if (target.isEmpty()) {
+            then.run();
+            return;
+        }
+        if ("demoted".equals(role) || "primary".equals(role)) {
+            rejoin(cluster, leader, then, pgError, false);
+            return;
+        }
+        if (sim.config().replicaRewindCheck() && pg.acceptsConnections() && pg.inRecovery) {
+            long leaderTimeline = cluster.member(leader.get()).map(m -> m.timeline().orElse(0)).orElse(0L);
+            rewindCheckPending |= leaderTimeline > pg.timeline();
+            if (rewindCheckPending) {
+                Optional<Boolean> need = pg.rewindNeeded(target.get());
+                rewindCheckPending = need.orElse(true); // cleared once the rejoin really starts
+                if (need.orElse(false)) {
+                    sim.trace().log(name, "replica diverged from " + leader.get() + ": rejoining with pg_rewind");
+                    rejoin(cluster, leader, then, pgError, true);
+                    return;
+                }
+            }
+        }
+        String key = target.get() + ":5432";
+        if (upstream.map(key::equals).orElse(false)) {
+            then.run();
+            return;
+        }
+        sim.trace().log(name, "changing primary_conninfo and reloading: following " + leader.get());
+        pg.follow(target.get(), guard(() -> {
+            rewindCheckPending = true; // a new upstream may have forked from our history
+            upstream = Optional.of(key);
+            role = "replica";
+            then.run();
+        }));
+    }
+
+    /** Models ReplicaRecovery.rejoin: stop, crash recovery, pg_rewind or a fresh clone when diverged, start. */
+    private void rejoin(ClusterView cluster, Optional<String> leader, Runnable ok, Runnable failed) {
+        rejoin(cluster, leader, ok, failed, false);
+    }
+
+    private void rejoin(ClusterView cluster, Optional<String> leader, Runnable ok, Runnable failed,
+                        boolean knownDiverged) {
+        if (leader.isEmpty()) {
+            Runnable after = () -> {
+                if (!"demoted".equals(role)) {
+                    role = "replica";
+                }
+                ok.run();
+            };
+            if (!pg.running()) {
+                startStandby(Optional.empty(), after, failed);
+            } else {
+                after.run();
+            }
+            return;
+        }
+        Optional<MemberInfo> leaderMember = cluster.member(leader.get());
+        if (leaderMember.isEmpty() || !leaderMember.get().isPrimaryRole()
+                || leaderMember.get().checkpointAfterPromotePending() || leaderMember.get().connUrl().isEmpty()) {
+            sim.trace().log(name, "waiting for leader " + leader.get() + " to run as primary before rejoining");
+            ok.run();
+            return;
+        }
+        String target = leaderMember.get().host().orElse(leader.get());
+        rewindCheckPending = false;
+        Runnable afterStop = () -> {
+            boolean wasPrimary = PRIMARY_STATES.contains(pg.controlState);
+            Runnable afterRecovery = () -> pg.shortCommand(guard(() -> {
+                Optional<Boolean> diverged = pg.rewindNeeded(target);
+                Runnable start = () -> startStandby(Optional.of(target), () -> {
+                    role = "replica";
+                    ok.run();
+                }, failed);
+                if (knownDiverged || diverged.orElse(wasPrimary)) {
+                    rewindOrReclone(target, start, failed);
+                } else {
+                    start.run();
+                }
+            }));
+            if (wasPrimary && UNCLEAN_STATES.contains(pg.controlState)) {
+                pgState = "crash recovery";
+                pg.crashRecovery(guard(afterRecovery));
+            } else {
+                afterRecovery.run();
+            }
+        };
+        if (pg.running()) {
+            pg.stop(false, guard(afterStop));
+        } else {
+            afterStop.run();
+        }
+    }
+
+    private void rewindOrReclone(String leader, Runnable ok, Runnable failed) {
+        Runnable reclone = () -> {
+            sim.trace().log(name, "reinitializing: removing the data directory and creating a fresh replica from "
+                    + leader);
+            pg.removeDataDirectory();
+            pgState = "creating replica";
+            pg.basebackup(leader, guard(done -> {
+                if (done) {
+                    ok.run();
+                } else {
+                    pgState = "stopped";
+                    failed.run();
+                }
+            }));
+        };
+        if (sim.config().usePgRewind()) {
+            pgState = "running pg_rewind";
+            pg.rewind(leader, guard(rewound -> {
+                if (rewound) {
+                    ok.run();
+                } else {
+                    reclone.run();
+                }
+            }));
+        } else {
+            reclone.run();
+        }
+    }
+}

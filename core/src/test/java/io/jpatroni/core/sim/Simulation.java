@@ -1,0 +1,290 @@
+package io.jpatroni.core.sim;
+
+import io.jpatroni.api.dcs.KeyLayout;
+import io.jpatroni.core.cluster.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * One seeded run: N nodes bootstrap a cluster on the simulated DCS, a random fault schedule plays,
+ * every fault heals, and the cluster must converge. The invariants are checked after every event;
+ * the first violation stops the run.
+ */
+final class Simulation implements SimDcs.Listener {
+
+    /** The first broken invariant: its number (1-5 as in the issue), what happened, and when. */
+    record Violation(int invariant, String text, long at) {
+        @Override
+        public String toString() {
+            return String.format("invariant %d violated at t=%.3f: %s", invariant, at / 1e6, text);
+        }
+    }
+
+    /** What one run produced; the trace is empty unless the run was traced. */
+    record Result(long seed, SimConfig config, Optional<Violation> violation, List<String> trace, long events,
+                  long virtualMicros, long healedAt, long convergedAfterHeal) {
+    }
+
+    private final long seed;
+    private final SimConfig config;
+    private final Scheduler clock = new Scheduler();
+    private final Trace trace;
+    private final Network network = new Network();
+    private final SimDcs dcs;
+    private final Deciders decider;
+    private final Map<String, SimNode> nodes = new LinkedHashMap<>();
+    private final Random rng;
+    final long writeRate;
+    private long nextUid = 1;
+    private long lastAdvance;
+    private long events;
+    private Violation violation;
+
+    Simulation(long seed, SimConfig config, boolean traced) {
+        this.seed = seed;
+        this.config = config;
+        this.rng = new Random(seed);
+        this.trace = new Trace(traced, clock);
+        this.dcs = new SimDcs(clock, trace, this);
+        this.decider = Deciders.of(config.bug());
+        this.writeRate = 20_000 + rng.nextInt(180_000);
+        int nofailover = config.oneNofailover() ? rng.nextInt(config.nodes()) : -1;
+        for (int i = 0; i < config.nodes(); i++) {
+            String name = "node" + (i + 1);
+            nodes.put(name, new SimNode(name, this, new Random(rng.nextLong()), i == nofailover));
+        }
+        clock.beforeEachEvent(this::advanceWal);
+    }
+
+    static Result run(long seed, SimConfig config, boolean traced) {
+        return new Simulation(seed, config, traced).run();
+    }
+
+    Result run() {
+        trace.log("SIM:", "seed " + seed + ", " + config);
+        for (SimNode node : nodes.values()) {
+            clock.at(Scheduler.sec(rng.nextDouble() * 2), node::startDaemon);
+        }
+        FaultSchedule faults = new FaultSchedule(this, new Random(rng.nextLong()));
+        long healedAt = faults.plan();
+        long end = healedAt + config.convergenceBoundMicros();
+        long convergedSince = -1;
+        while (violation == null && clock.runNext(end)) {
+            events++;
+            checkSafety();
+            if (clock.now() >= healedAt) {
+                if (converged().isEmpty()) {
+                    convergedSince = convergedSince < 0 ? clock.now() : convergedSince;
+                } else {
+                    convergedSince = -1;
+                }
+            }
+        }
+        if (violation == null) {
+            advanceWal();
+            Optional<String> why = converged();
+            if (why.isPresent()) {
+                violate(4, String.format("not converged %.0f s after the last fault healed (t=%.3f): %s",
+                        config.convergenceBoundMicros() / 1e6, healedAt / 1e6, why.get()));
+            }
+        }
+        return new Result(seed, config, Optional.ofNullable(violation), trace.lines(), events, clock.now(), healedAt,
+                convergedSince < 0 ? -1 : Math.max(0, convergedSince - healedAt));
+    }
+
+    // ------------------------------------------------------------------ the world
+
+    Scheduler clock() {
+        return clock;
+    }
+
+    Trace trace() {
+        return trace;
+    }
+
+    Network network() {
+        return network;
+    }
+
+    SimDcs dcs() {
+        return dcs;
+    }
+
+    SimConfig config() {
+        return config;
+    }
+
+    Deciders decider() {
+        return decider;
+    }
+
+    List<String> nodeNames() {
+        return new ArrayList<>(nodes.keySet());
+    }
+
+    SimNode node(String name) {
+        return nodes.get(name);
+    }
+
+    SimPostgres postgres(String name) {
+        SimNode node = nodes.get(name);
+        return node == null ? null : node.pg;
+    }
+
+    boolean dcsDown() {
+        return dcs.isDown();
+    }
+
+    String newSysid() {
+        return Long.toString(7_000_000_000_000_000_000L + (Math.abs(rng.nextLong()) % 1_000_000_000_000_000L));
+    }
+
+    long newTimelineUid() {
+        return nextUid++;
+    }
+
+    String bootstrapDcsJson() {
+        return Json.write(Map.of("ttl", config.ttl(), "loop_wait", config.loopWait(), "retry_timeout",
+                config.retryTimeout(), "maximum_lag_on_failover", config.maximumLagOnFailover()));
+    }
+
+    /** systemd restarts a daemon that exited. */
+    void restartLater(SimNode node) {
+        clock.after(Scheduler.sec(5), () -> {
+            if (!node.alive) {
+                node.startDaemon();
+            }
+        });
+    }
+
+    /** WAL flows up to now: primaries write, then replicas receive. */
+    private void advanceWal() {
+        long dt = clock.now() - lastAdvance;
+        lastAdvance = clock.now();
+        for (SimNode n : nodes.values()) {
+            n.pg.advanceAsPrimary(dt);
+        }
+        for (SimNode n : nodes.values()) {
+            n.pg.advanceAsReplica();
+        }
+    }
+
+    // ------------------------------------------------------------------ DCS watch
+
+    @Override
+    public void changed(String key, String writer) {
+        if (!KeyLayout.LEADER.equals(key) && !KeyLayout.CONFIG.equals(key) && !KeyLayout.STATUS.equals(key)) {
+            return;
+        }
+        for (SimNode n : nodes.values()) {
+            if (n.alive && !n.name.equals(writer)) {
+                n.watchEvent(key);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ invariants
+
+    private void violate(int invariant, String text) {
+        if (violation == null) {
+            violation = new Violation(invariant, text, clock.now());
+            trace.log("VIOLATION:", violation.toString());
+        }
+    }
+
+    /** Invariants 1 and 5 at every instant. */
+    private void checkSafety() {
+        long now = clock.now();
+        SimNode believer = null;
+        String holder = dcs.leaderNow();
+        for (SimNode n : nodes.values()) {
+            if (!n.pg.acceptsWrites()) {
+                continue;
+            }
+            if (n.believesLock(now)) {
+                if (believer != null) {
+                    violate(1, "split brain: " + believer.name + " and " + n.name
+                            + " both accept writes and both believe they hold the leader lock");
+                    return;
+                }
+                believer = n;
+            }
+            if (holder != null && !holder.equals(n.name) && !n.orphanExempt) {
+                violate(5, n.name + " accepts writes while " + holder + " holds the leader lock");
+                return;
+            }
+        }
+        checkSynchronousMode();
+    }
+
+    /** Invariant 5 at the instant the DCS expires a leader's lease. */
+    @Override
+    public void leaderLeaseExpired(String owner) {
+        SimNode n = nodes.get(owner);
+        if (n != null && n.pg.acceptsWrites() && !n.orphanExempt) {
+            violate(5, owner + " still accepts writes when its leader lease expires on the DCS");
+        }
+    }
+
+    /**
+     * Invariant 2, when a node decides to promote: its PostgreSQL's actual WAL position (at least what
+     * the decision observed) against the DCS's status.optime at that instant.
+     */
+    void checkPromotion(SimNode node, long walPosition) {
+        if (node.nofailover) {
+            violate(2, node.name + " promotes although it is tagged nofailover");
+        }
+        long optime = dcs.statusOptimeNow();
+        if (optime > 0 && optime - walPosition > config.maximumLagOnFailover()) {
+            violate(2, String.format("%s promotes at %d, %d bytes behind the last leader position %d (limit %d)",
+                    node.name, walPosition, optime - walPosition, optime, config.maximumLagOnFailover()));
+        }
+    }
+
+    /** PostgreSQL left recovery (pg_ctl promote, or a standby started without standby.signal). */
+    void onPromoted(String name) {
+        SimNode node = nodes.get(name);
+        if (node != null && node.nofailover) {
+            violate(2, name + " became a primary although it is tagged nofailover");
+        }
+    }
+
+    /**
+     * Invariant 3 (synchronous mode: only a synchronous standby may be promoted, and no commit
+     * acknowledged by the old leader is lost) has its slot here: the daemon does not implement
+     * synchronous replication yet, so there is nothing to check.
+     */
+    private void checkSynchronousMode() {
+    }
+
+    /** Invariant 4: empty when there is exactly one primary holding the lock and everyone else streams from it. */
+    private Optional<String> converged() {
+        List<SimNode> primaries = nodes.values().stream().filter(n -> n.pg.acceptsWrites()).toList();
+        if (primaries.size() != 1) {
+            return Optional.of(primaries.size() + " primaries " + primaries.stream().map(n -> n.name).toList());
+        }
+        SimNode primary = primaries.get(0);
+        if (!primary.name.equals(dcs.leaderNow())) {
+            return Optional.of("primary " + primary.name + " does not hold the leader key (" + dcs.leaderNow() + ")");
+        }
+        for (SimNode n : nodes.values()) {
+            if (n == primary) {
+                continue;
+            }
+            if (!n.alive || !n.pg.acceptsConnections() || !n.pg.inRecovery
+                    || !n.pg.upstream.map(primary.name::equals).orElse(false) || !n.pg.streaming) {
+                return Optional.of(n.name + " does not stream from " + primary.name + " (daemon "
+                        + (n.alive ? "up" : "down") + ", pg " + n.pg.phase + (n.pg.inRecovery ? " in recovery" : "")
+                        + ", upstream " + n.pg.upstream.orElse("none") + ", streaming " + n.pg.streaming
+                        + ", state '" + n.pgState + "', role " + n.role + ", timeline " + n.pg.timeline() + " lsn "
+                        + n.pg.lsn + ", fork from the primary at " + SimPostgres.divergence(n.pg.history,
+                        primary.pg.history) + ")");
+            }
+        }
+        return Optional.empty();
+    }
+}
