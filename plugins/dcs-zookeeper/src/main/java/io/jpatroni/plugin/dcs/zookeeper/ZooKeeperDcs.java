@@ -667,13 +667,9 @@ public final class ZooKeeperDcs implements Dcs {
 
     // ---------------------------------------------------------------- helpers
 
-    /** The session id of the current connection, 0 if none (for tests and logs). */
-    long sessionId() {
-        try {
-            return client.getZookeeperClient().getZooKeeper().getSessionId();
-        } catch (Exception e) {
-            return 0;
-        }
+    /** The current ZooKeeper handle (tests look at its session). */
+    ZooKeeper zooKeeper() throws Exception {
+        return client.getZookeeperClient().getZooKeeper();
     }
 
     private Deadline deadline() {
