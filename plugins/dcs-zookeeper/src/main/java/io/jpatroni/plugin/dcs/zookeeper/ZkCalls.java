@@ -31,13 +31,16 @@ final class ZkCalls {
     private static final long FIRST_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long MAX_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MAX_JITTER_NANOS = TimeUnit.MILLISECONDS.toNanos(800);
+    private static final long MIN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final Set<Code> CONNECTION_CODES = Set.of(Code.CONNECTIONLOSS, Code.OPERATIONTIMEOUT,
             Code.SESSIONEXPIRED, Code.SESSIONMOVED, Code.RECONFIGINPROGRESS, Code.NEWCONFIGNOQUORUM);
 
     /** The current client handle (it changes when a session is replaced). */
-    @FunctionalInterface
     interface Handles {
         ZooKeeper current() throws Exception;
+
+        /** Waits up to {@code nanos} for the client to be connected; true if it is. */
+        boolean awaitConnected(long nanos) throws InterruptedException;
     }
 
     /** Sends one asynchronous request on {@code zk}; the callback completes {@code answer}. */
@@ -112,7 +115,18 @@ final class ZkCalls {
                 last = "no client: " + e.getMessage();
             }
             if (zk != null && zk.getState() != ZooKeeper.States.CONNECTED) {
+                // Not queued: wait for the connection (not longer than a backoff step) and ask again.
                 last = "not connected (" + zk.getState() + ")";
+                try {
+                    handles.awaitConnected(Math.min(remaining, MAX_DELAY_NANOS));
+                    if (zk.getState() != ZooKeeper.States.CONNECTED) {
+                        TimeUnit.NANOSECONDS.sleep(Math.min(MIN_PAUSE_NANOS, deadline.remaining().toNanos()));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new DcsException(what + " interrupted", e);
+                }
+                continue;
             } else if (zk != null) {
                 long session = zk.getSessionId();
                 if (request == null) {

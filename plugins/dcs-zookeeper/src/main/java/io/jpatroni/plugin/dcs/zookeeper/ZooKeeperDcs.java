@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.AuthInfo;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -84,7 +85,18 @@ public final class ZooKeeperDcs implements Dcs {
         this.memberName = settings.memberName();
         this.me = bytes(memberName);
         this.timing = settings.timing();
-        this.calls = new ZkCalls(config.connectString(), () -> client.getZookeeperClient().getZooKeeper());
+        this.calls = new ZkCalls(config.connectString(), new ZkCalls.Handles() {
+            @Override
+            public ZooKeeper current() throws Exception {
+                return client.getZookeeperClient().getZooKeeper();
+            }
+
+            @Override
+            public boolean awaitConnected(long nanos) throws InterruptedException {
+                return client.blockUntilConnected((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)),
+                        TimeUnit.MILLISECONDS);
+            }
+        });
         this.client = newClient(settings.timing());
         client.start();
         LOG.info("ZooKeeper at {} for {} (member {}, session timeout {} s)", config.connectString(), root, memberName,
