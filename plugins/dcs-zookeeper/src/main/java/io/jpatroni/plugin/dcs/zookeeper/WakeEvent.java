@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class WakeEvent {
 
     private static final int KEEP_OWN = 256;
+    private static final int KEEP_CHANGES = 1024;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -39,6 +40,11 @@ final class WakeEvent {
     void changedAt(long zxid) {
         lock.lock();
         try {
+            if (changes.size() >= KEEP_CHANGES) {
+                // Nobody has slept for a long while: no need to judge them one by one.
+                changes.clear();
+                set = true;
+            }
             changes.add(zxid);
             changed.signalAll();
         } finally {

@@ -39,6 +39,13 @@ final class ZkCalls {
     interface Handles {
         ZooKeeper current() throws Exception;
 
+        /**
+         * Whether the client has seen no disconnection since it last connected. The handle's own
+         * state is not enough: it stays CONNECTED after the socket died until the client's
+         * thread starts to reconnect, up to a second later.
+         */
+        boolean connected();
+
         /** Waits up to {@code nanos} for the client to be connected; true if it is. */
         boolean awaitConnected(long nanos) throws InterruptedException;
     }
@@ -114,12 +121,12 @@ final class ZkCalls {
             } catch (Exception e) {
                 last = "no client: " + e.getMessage();
             }
-            if (zk != null && zk.getState() != ZooKeeper.States.CONNECTED) {
+            if (zk != null && (zk.getState() != ZooKeeper.States.CONNECTED || !handles.connected())) {
                 // Not queued: wait for the connection (not longer than a backoff step) and ask again.
                 last = "not connected (" + zk.getState() + ")";
                 try {
                     handles.awaitConnected(Math.min(remaining, MAX_DELAY_NANOS));
-                    if (zk.getState() != ZooKeeper.States.CONNECTED) {
+                    if (zk.getState() != ZooKeeper.States.CONNECTED || !handles.connected()) {
                         TimeUnit.NANOSECONDS.sleep(Math.min(MIN_PAUSE_NANOS, deadline.remaining().toNanos()));
                     }
                 } catch (InterruptedException e) {

@@ -92,6 +92,11 @@ public final class ZooKeeperDcs implements Dcs {
             }
 
             @Override
+            public boolean connected() {
+                return client.getZookeeperClient().isConnected();
+            }
+
+            @Override
             public boolean awaitConnected(long nanos) throws InterruptedException {
                 return client.blockUntilConnected((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)),
                         TimeUnit.MILLISECONDS);
@@ -463,6 +468,10 @@ public final class ZooKeeperDcs implements Dcs {
             Answer read = calls.call("cancel_initialization", deadline, getData(path(KeyLayout.INITIALIZE)));
             if (read.rc() == Code.NONODE) {
                 return true;
+            }
+            if (!read.ok()) {
+                LOG.error("Unable to delete initialize key: {}", read.rc());
+                return false;
             }
             Answer deleted = calls.call("cancel_initialization", deadline,
                     delete(path(KeyLayout.INITIALIZE), read.stat().getVersion()));
