@@ -45,7 +45,8 @@ class AsyncActionSafetyTest {
     }
 
     private static Decision decide(ClusterView cluster, LocalNode local) {
-        return HaDecider.decide(new HaInput(cluster, local, HaSettings.DEFAULTS, List.of(), Optional.empty()));
+        return HaDecider.decide(new HaInput(cluster, local, HaSettings.DEFAULTS, List.of(), Optional.empty(),
+                java.time.Instant.EPOCH));
     }
 
     @Test

@@ -21,9 +21,9 @@ interface Deciders {
             public Decision decide(HaInput in) {
                 return switch (bug) {
                     case SKIP_PEER_CHECK -> HaDecider.decide(new HaInput(in.cluster(), in.local(), in.settings(),
-                            List.of(), in.formerLeader()));
+                            List.of(), in.formerLeader(), in.now()));
                     case SKIP_LAG_CHECK -> HaDecider.decide(new HaInput(withoutOptime(in.cluster()), in.local(),
-                            in.settings(), in.peers(), in.formerLeader()));
+                            in.settings(), in.peers(), in.formerLeader(), in.now()));
                     default -> HaDecider.decide(in);
                 };
             }

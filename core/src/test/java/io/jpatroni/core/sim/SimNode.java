@@ -325,7 +325,7 @@ final class SimNode {
 
     private void decideAndExecute(ClusterView cluster, Obs local, List<PeerStatus> peers) {
         HaInput input = new HaInput(cluster, localNode(local), settings(), peers,
-                formerLeader.filter(l -> !l.equals(name)));
+                formerLeader.filter(l -> !l.equals(name)), Simulation.EPOCH.plusNanos(sim.clock().now() * 1000));
         Decision decision = sim.decider().decide(input);
         execute(decision, cluster, input, message -> {
             Obs after = observe();

@@ -16,6 +16,9 @@ import java.util.Random;
  */
 final class Simulation implements SimDcs.Listener {
 
+    /** Virtual time zero as a wall-clock instant (scheduled switchovers compare against it). */
+    static final java.time.Instant EPOCH = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
     /** The first broken invariant: its number (1-5 as in the issue), what happened, and when. */
     record Violation(int invariant, String text, long at) {
         @Override

@@ -5,9 +5,7 @@ import io.jpatroni.testing.EtcdServer;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,11 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +36,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-/** The etcd backend against a real etcd 3.4 server (Debian's /usr/bin/etcd). */
+/**
+ * etcd-specific behaviour of the etcd backend against a real etcd 3.4 server (Debian's /usr/bin/etcd):
+ * leases, raw key manipulation, etcdctl's view, the etcd: section, reconnection. The behaviour every
+ * backend shares is checked by {@link EtcdContractIT} (the DCS contract test kit).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EtcdDcsIT {
@@ -55,7 +52,6 @@ class EtcdDcsIT {
     private EtcdServer etcd;
     private Client raw;
     private final List<EtcdDcs> opened = new ArrayList<>();
-    private final ExecutorService pool = Executors.newCachedThreadPool();
 
     @BeforeAll
     void startEtcd() throws Exception {
@@ -72,7 +68,6 @@ class EtcdDcsIT {
 
     @AfterAll
     void stopEtcd() throws Exception {
-        pool.shutdownNow();
         if (raw != null) {
             raw.close();
         }
@@ -101,137 +96,6 @@ class EtcdDcsIT {
     private Optional<KeyValue> rawGet(String key) throws Exception {
         List<KeyValue> kvs = raw.getKVClient().get(ByteSequence.from(key, UTF_8)).get(10, TimeUnit.SECONDS).getKvs();
         return kvs.isEmpty() ? Optional.empty() : Optional.of(kvs.get(0));
-    }
-
-    /** Runs the tasks so that they start at the same instant; returns their results in order. */
-    private <T> List<T> race(List<Callable<T>> tasks) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<T>> futures = new ArrayList<>();
-        for (Callable<T> task : tasks) {
-            futures.add(pool.submit(() -> {
-                start.await();
-                return task.call();
-            }));
-        }
-        start.countDown();
-        List<T> results = new ArrayList<>();
-        for (Future<T> f : futures) {
-            results.add(f.get(30, TimeUnit.SECONDS));
-        }
-        return results;
-    }
-
-    @Test
-    void initializeRaceHasExactlyOneWinner() throws Exception {
-        String scope = newScope();
-        List<EtcdDcs> contenders = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            contenders.add(open(scope, "node" + i, FAST));
-        }
-        List<Boolean> won = race(contenders.stream().<Callable<Boolean>>map(d -> () -> d.initialize(true, "")).toList());
-        assertEquals(1, won.stream().filter(b -> b).count(), "winners: " + won);
-
-        Cluster cluster = contenders.get(0).getCluster();
-        assertEquals("", cluster.initialize().orElseThrow().value());
-        // The winner then pins the system identifier without a condition.
-        EtcdDcs winner = contenders.get(won.indexOf(true));
-        assertTrue(winner.initialize(false, "7368210843297823012"));
-        assertEquals("7368210843297823012", winner.getCluster().initialize().orElseThrow().value());
-        // createNew on an initialised cluster is refused.
-        assertFalse(contenders.get(0).initialize(true, "1"));
-        assertTrue(winner.cancelInitialization());
-        assertTrue(winner.getCluster().initialize().isEmpty());
-    }
-
-    @Test
-    void exactlyOneOfManyAcquiresTheLeaderLock() throws Exception {
-        String scope = newScope();
-        List<EtcdDcs> contenders = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            contenders.add(open(scope, "node" + i, FAST));
-        }
-        List<Boolean> won = race(contenders.stream().<Callable<Boolean>>map(d -> d::attemptToAcquireLeader).toList());
-        assertEquals(1, won.stream().filter(b -> b).count(), "winners: " + won);
-        int index = won.indexOf(true);
-        EtcdDcs winner = contenders.get(index);
-
-        Leader leader = winner.getCluster().leader().orElseThrow();
-        assertEquals("node" + index, leader.name());
-        assertEquals(Long.toString(winner.currentLease().orElseThrow()), leader.session());
-        // A second attempt by a loser still fails.
-        assertFalse(contenders.get((index + 1) % contenders.size()).attemptToAcquireLeader());
-    }
-
-    @Test
-    void renewalKeepsTheLockBeyondTtlAndTheMemberKeyToo() throws Exception {
-        String scope = newScope();
-        EtcdDcs holder = open(scope, "holder", FAST);
-        EtcdDcs other = open(scope, "other", FAST);
-        assertTrue(holder.touchMember("{\"state\":\"running\"}"));
-        assertTrue(holder.attemptToAcquireLeader());
-        long end = System.nanoTime() + Duration.ofSeconds(FAST.ttl() + 3).toNanos();
-        while (System.nanoTime() < end) {
-            Cluster cluster = holder.getCluster();
-            assertTrue(holder.updateLeader(cluster.leader().orElseThrow()), "update_leader refused");
-            assertTrue(holder.touchMember("{\"state\":\"running\"}"));
-            assertFalse(other.attemptToAcquireLeader());
-            holder.watch(OptionalLong.empty(), Duration.ofSeconds(FAST.loopWait()));
-        }
-        Cluster cluster = other.getCluster();
-        assertEquals("holder", cluster.leader().orElseThrow().name());
-        assertTrue(cluster.member("holder").isPresent());
-    }
-
-    @Test
-    void aHolderThatStopsRefreshingLosesLeaderAndMemberKeysAfterTtl() throws Exception {
-        String scope = newScope();
-        EtcdDcs holder = open(scope, "holder", FAST);
-        EtcdDcs other = open(scope, "other", FAST);
-        assertTrue(holder.touchMember("{\"state\":\"running\"}"));
-        assertTrue(holder.attemptToAcquireLeader());
-        long stopped = System.nanoTime();
-        holder.close(); // no delete: the lease just stops being refreshed
-
-        Cluster stillThere = other.getCluster();
-        assertEquals("holder", stillThere.leader().orElseThrow().name(), "lock vanished before ttl");
-        assertTrue(stillThere.member("holder").isPresent());
-
-        Cluster cluster = stillThere;
-        while (cluster.leader().isPresent() || cluster.member("holder").isPresent()) {
-            assertTrue(System.nanoTime() - stopped < Duration.ofSeconds(FAST.ttl() + 4).toNanos(),
-                    "keys still present " + (FAST.ttl() + 4) + " s after the holder stopped");
-            TimeUnit.MILLISECONDS.sleep(200);
-            cluster = other.getCluster();
-        }
-        long gone = System.nanoTime() - stopped;
-        assertTrue(gone > Duration.ofSeconds(FAST.ttl() - 1).toNanos(), "expired too early: " + gone / 1_000_000 + " ms");
-        assertTrue(other.attemptToAcquireLeader());
-    }
-
-    @Test
-    void deleteLeaderOnlyRemovesMyOwnLock() throws Exception {
-        String scope = newScope();
-        EtcdDcs holder = open(scope, "holder", FAST);
-        EtcdDcs other = open(scope, "other", FAST);
-        assertTrue(holder.attemptToAcquireLeader());
-        Leader leader = other.getCluster().leader().orElseThrow();
-
-        assertFalse(other.deleteLeader(leader));
-        assertEquals("holder", other.getCluster().leader().orElseThrow().name());
-        assertTrue(holder.deleteLeader(leader));
-        assertTrue(other.getCluster().leader().isEmpty());
-        assertFalse(holder.deleteLeader(leader), "nothing left to delete");
-    }
-
-    @Test
-    void updateLeaderRefusesWhenSomeoneElseHoldsTheLock() throws Exception {
-        String scope = newScope();
-        EtcdDcs holder = open(scope, "holder", FAST);
-        EtcdDcs other = open(scope, "other", FAST);
-        assertTrue(holder.attemptToAcquireLeader());
-        Leader leader = other.getCluster().leader().orElseThrow();
-        assertFalse(other.updateLeader(leader));
-        assertEquals("holder", other.getCluster().leader().orElseThrow().name());
     }
 
     @Test
@@ -272,81 +136,6 @@ class EtcdDcsIT {
         node.getCluster(); // sees the key gone
         assertTrue(node.touchMember("{\"x\":2}"));
         assertTrue(rawGet("/service/" + scope + "/members/node").isPresent());
-    }
-
-    @Test
-    void compareAndSetWithAStaleVersionIsRefused() throws Exception {
-        String scope = newScope();
-        EtcdDcs node = open(scope, "node", FAST);
-        assertTrue(node.setConfigValue("{\"ttl\":30}", OptionalLong.empty()));
-        long v1 = node.getCluster().config().orElseThrow().version();
-        assertTrue(node.setConfigValue("{\"ttl\":40}", OptionalLong.of(v1)));
-        long v2 = node.getCluster().config().orElseThrow().version();
-        assertNotEquals(v1, v2);
-        assertFalse(node.setConfigValue("{\"ttl\":50}", OptionalLong.of(v1)), "stale version accepted");
-        assertEquals("{\"ttl\":40}", node.getCluster().config().orElseThrow().value());
-
-        OptionalLong syncVersion = node.setSyncStateValue("{\"leader\":\"node\",\"sync_standby\":null}", OptionalLong.empty());
-        assertTrue(syncVersion.isPresent());
-        assertEquals(syncVersion.getAsLong(), node.getCluster().sync().orElseThrow().version());
-        assertTrue(node.setSyncStateValue("{\"leader\":\"node\",\"sync_standby\":\"b\"}", syncVersion).isPresent());
-        assertTrue(node.setSyncStateValue("{}", syncVersion).isEmpty(), "stale sync version accepted");
-        assertFalse(node.deleteSyncState(syncVersion));
-        assertTrue(node.deleteSyncState(OptionalLong.of(node.getCluster().sync().orElseThrow().version())));
-        assertTrue(node.getCluster().sync().isEmpty());
-
-        assertTrue(node.setFailoverValue("{\"leader\":\"a\",\"member\":\"b\"}", OptionalLong.empty()));
-        long fv = node.getCluster().failover().orElseThrow().version();
-        assertFalse(node.setFailoverValue("{}", OptionalLong.of(fv - 1)));
-        assertTrue(node.setFailoverValue("{}", OptionalLong.of(fv)));
-    }
-
-    @Test
-    void watchReturnsEarlyWhenAnotherClientDeletesTheLeaderKey() throws Exception {
-        String scope = newScope();
-        EtcdDcs replica = open(scope, "replica", FAST);
-        EtcdDcs holder = open(scope, "holder", FAST);
-        assertTrue(holder.attemptToAcquireLeader());
-        Leader leader = replica.getCluster().leader().orElseThrow();
-        TimeUnit.MILLISECONDS.sleep(300); // let the watch stream settle
-
-        long started = System.nanoTime();
-        Future<Boolean> sleeping = pool.submit(() -> replica.watch(OptionalLong.of(leader.version()), Duration.ofSeconds(20)));
-        TimeUnit.MILLISECONDS.sleep(500);
-        assertTrue(holder.deleteLeader(leader));
-        assertTrue(sleeping.get(10, TimeUnit.SECONDS), "watch was not woken");
-        long tookMs = (System.nanoTime() - started) / 1_000_000;
-        assertTrue(tookMs < 3000, "watch returned only after " + tookMs + " ms");
-    }
-
-    @Test
-    void watchSleepsItsTimeoutWithoutChangesAndWakesOnWakeup() throws Exception {
-        String scope = newScope();
-        EtcdDcs node = open(scope, "node", FAST);
-        assertTrue(node.attemptToAcquireLeader()); // own write: must not wake itself
-        long started = System.nanoTime();
-        assertFalse(node.watch(OptionalLong.of(1), Duration.ofMillis(700)));
-        long tookMs = (System.nanoTime() - started) / 1_000_000;
-        assertTrue(tookMs >= 1150 && tookMs < 3000, "non-leader wait should be timeout + 0.5 s, took " + tookMs);
-
-        Future<Boolean> sleeping = pool.submit(() -> node.watch(OptionalLong.empty(), Duration.ofSeconds(20)));
-        TimeUnit.MILLISECONDS.sleep(200);
-        node.wakeup();
-        assertTrue(sleeping.get(5, TimeUnit.SECONDS));
-    }
-
-    @Test
-    void aConfigChangeWakesTheWatch() throws Exception {
-        String scope = newScope();
-        EtcdDcs node = open(scope, "node", FAST);
-        EtcdDcs editor = open(scope, "editor", FAST);
-        assertTrue(editor.setConfigValue("{\"ttl\":30}", OptionalLong.empty()));
-        TimeUnit.MILLISECONDS.sleep(300);
-        node.watch(OptionalLong.empty(), Duration.ZERO); // drain
-        Future<Boolean> sleeping = pool.submit(() -> node.watch(OptionalLong.empty(), Duration.ofSeconds(20)));
-        TimeUnit.MILLISECONDS.sleep(300);
-        assertTrue(editor.setConfigValue("{\"ttl\":31}", OptionalLong.empty()));
-        assertTrue(sleeping.get(5, TimeUnit.SECONDS));
     }
 
     @Test
@@ -416,35 +205,6 @@ class EtcdDcsIT {
     }
 
     @Test
-    void unreachableEtcdRaisesWithinRetryTimeoutAndNeverHangs() throws Exception {
-        DcsTiming timing = new DcsTiming(10, 1, 3);
-        Duration bound = Duration.ofSeconds(timing.retryTimeout()).plusMillis(1500);
-        try (EtcdServer doomed = EtcdServer.start()) {
-            String scope = newScope();
-            EtcdDcs node = open(doomed, scope, "node", timing);
-            assertTrue(node.touchMember("{}"));
-            assertTrue(node.attemptToAcquireLeader());
-            Leader leader = node.getCluster().leader().orElseThrow();
-
-            doomed.kill();
-
-            assertFailsWithin(bound, "get_cluster", node::getCluster);
-            assertFailsWithin(bound, "update_leader", () -> node.updateLeader(leader));
-            assertFailsWithin(bound, "attempt_to_acquire_leader", node::attemptToAcquireLeader);
-            long started = System.nanoTime();
-            assertFalse(node.touchMember("{\"changed\":true}"));
-            assertFalse(node.setConfigValue("{}", OptionalLong.empty()));
-            assertFalse(node.deleteLeader(leader));
-            long tookMs = (System.nanoTime() - started) / 1_000_000;
-            assertTrue(tookMs < 3 * bound.toMillis(), "non-throwing writes took " + tookMs + " ms");
-            // Closing a client whose server is gone does not hang either.
-            long closing = System.nanoTime();
-            node.close();
-            assertTrue(System.nanoTime() - closing < Duration.ofSeconds(5).toNanos());
-        }
-    }
-
-    @Test
     void reconnectsPromptlyWhenEtcdComesBackAfterALongOutage() throws Exception {
         DcsTiming timing = new DcsTiming(10, 1, 3);
         try (EtcdServer flaky = EtcdServer.start()) {
@@ -475,26 +235,4 @@ class EtcdDcsIT {
         }
     }
 
-    @Test
-    void anEndpointThatNeverListenedFailsWithinRetryTimeout() throws Exception {
-        DcsTiming timing = new DcsTiming(10, 1, 2);
-        DcsSettings settings = new DcsSettings("etcd3", Map.of("url", "http://127.0.0.1:1"), "service",
-                newScope(), "n1", timing);
-        EtcdDcs dcs = (EtcdDcs) new EtcdDcsProvider().create(settings, new PluginContext(Clock.systemUTC(), "n1", "x", "t"));
-        opened.add(dcs);
-        assertFailsWithin(Duration.ofSeconds(timing.retryTimeout()).plusMillis(1500), "get_cluster", dcs::getCluster);
-    }
-
-    private interface DcsCall {
-        Object call() throws DcsException;
-    }
-
-    private static void assertFailsWithin(Duration bound, String what, DcsCall call) {
-        long started = System.nanoTime();
-        DcsException error = assertThrows(DcsException.class, call::call, what + " did not fail");
-        long tookMs = (System.nanoTime() - started) / 1_000_000;
-        assertNotNull(error.getMessage());
-        assertTrue(tookMs <= bound.toMillis(), what + " took " + tookMs + " ms, bound " + bound.toMillis() + " ms: "
-                + error.getMessage());
-    }
 }

@@ -1,0 +1,67 @@
+package io.jpatroni.it;
+
+import io.jpatroni.testing.FreePorts;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * A real ZooKeeper 3.9 server inside the test JVM (Curator's TestingServer) on a free loopback
+ * port; the daemons, separate JVMs, connect to it like to any ZooKeeper. Session timeouts from
+ * 1 s to 120 s are granted as asked, so session timeout = ttl holds.
+ */
+final class ZooKeeperTestServer implements ClusterHarness.DcsServer {
+
+    private final TestingServer server;
+
+    private ZooKeeperTestServer(TestingServer server) {
+        this.server = server;
+    }
+
+    static ZooKeeperTestServer start() throws java.io.IOException {
+        try {
+            InstanceSpec spec = new InstanceSpec(null, FreePorts.next(), FreePorts.next(), FreePorts.next(), true, -1,
+                    500, 0, Map.of("minSessionTimeout", "1000", "maxSessionTimeout", "120000",
+                    "admin.enableServer", "false"), "127.0.0.1");
+            return new ZooKeeperTestServer(new TestingServer(spec, true));
+        } catch (java.io.IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new java.io.IOException("ZooKeeper test server did not start: " + e, e);
+        }
+    }
+
+    @Override
+    public String hostPort() {
+        return "127.0.0.1:" + server.getPort();
+    }
+
+    @Override
+    public void kill() throws Exception {
+        server.stop();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close();
+    }
+
+    /** A plain ZooKeeper client for looking at the znodes the daemons wrote. */
+    ZooKeeper rawClient() throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper(hostPort(), 10_000, event -> {
+            if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        });
+        if (!connected.await(10, TimeUnit.SECONDS)) {
+            zk.close();
+            throw new IllegalStateException("no connection to ZooKeeper at " + hostPort());
+        }
+        return zk;
+    }
+}
