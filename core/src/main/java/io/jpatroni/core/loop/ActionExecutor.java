@@ -47,7 +47,7 @@ final class ActionExecutor {
 
     ActionExecutor(PatroniConfig config, Dcs dcs, PostgresNode pg, NodeState state, AsyncRunner async,
                    Supplier<DynamicConfig> dynamic, LongSupplier nanoClock, ReplicaRecovery recovery,
-                   Callbacks callbacks, Sleeper sleeper) {
+                   Callbacks callbacks, Sleeper sleeper, BackgroundWrites writes) {
         this.sleeper = sleeper;
         this.config = config;
         this.dcs = dcs;
@@ -56,7 +56,7 @@ final class ActionExecutor {
         this.async = async;
         this.dynamic = dynamic;
         this.nanoClock = nanoClock;
-        this.upkeep = new PrimaryUpkeep(config.name(), dcs, pg, nanoClock);
+        this.upkeep = new PrimaryUpkeep(config.name(), dcs, pg, nanoClock, writes);
         this.recovery = recovery;
         this.callbacks = callbacks;
     }
@@ -81,6 +81,10 @@ final class ActionExecutor {
     /** Performs one action; returns the continuation to run for branching actions, else null. */
     private Decision perform(HaAction action, ClusterView cluster) throws DcsException, PostgresException {
         if (action instanceof HaAction.TryAcquireLock race) {
+            if (snapshotOutdated(cluster)) {
+                LOG.info("the cluster changed since this iteration read it: not racing on an old snapshot");
+                return race.ifLost();
+            }
             boolean won = dcs.attemptToAcquireLeader();
             setLeaderFlag(won);
             LOG.info(won ? "acquired the leader lock" : "could not acquire the leader lock");
@@ -120,7 +124,9 @@ final class ActionExecutor {
         } else if (action instanceof HaAction.Demote demote) {
             demote(demote.mode(), cluster);
         } else if (action instanceof HaAction.Follow follow) {
-            recovery.follow(cluster, follow.leader());
+            if (recovery.follow(cluster, follow.leader()) == ReplicaRecovery.FollowOutcome.REJOIN) {
+                startAsync("rejoin", () -> recovery.rejoin(cluster, follow.leader()));
+            }
         } else if (action instanceof HaAction.Rejoin rejoin) {
             startAsync("rejoin", () -> recovery.rejoin(cluster, rejoin.leader()));
         } else if (action instanceof HaAction.MaintainPrimary) {
@@ -131,6 +137,16 @@ final class ActionExecutor {
             throw new IllegalStateException("no executor for " + action);
         }
         return null;
+    }
+
+    /**
+     * Right before taking a free lock: did a leader come (and maybe go) since the snapshot was read?
+     * A node paused in between would otherwise promote behind a newer leader's position (the
+     * simulator's seed 59796).
+     */
+    private boolean snapshotOutdated(ClusterView cluster) throws DcsException {
+        ClusterView now = ClusterView.decode(dcs.getCluster());
+        return now.leader().isPresent() || now.statusOptime() != cluster.statusOptime();
     }
 
     private void setLeaderFlag(boolean held) {

@@ -49,6 +49,7 @@ public final class HaLoop implements RestContext {
     private final ActionExecutor executor;
     private final MemberDocument documents;
     private final PeerClient peers = new PeerClient();
+    private final BackgroundWrites writes = new BackgroundWrites();
     private final Callbacks callbacks;
     private final LoopOperations operations;
 
@@ -74,7 +75,7 @@ public final class HaLoop implements RestContext {
                 callbackListeners);
         ReplicaRecovery recovery = new ReplicaRecovery(config, pg, state, dynamic::current, callbacks);
         this.executor = new ActionExecutor(config, dcs, pg, state, async, dynamic::current, nanos, recovery,
-                callbacks, sleeper);
+                callbacks, sleeper, writes);
         this.operations = new LoopOperations(config, dcs, pg, state, async, recovery, dynamic::current,
                 () -> Optional.ofNullable(lastCluster), peers, callbacks);
         this.documents = new MemberDocument(config);
@@ -147,7 +148,7 @@ public final class HaLoop implements RestContext {
         }
         LocalObservation local = observe();
         if (cluster.member(config.name()).isEmpty()) {
-            publishMember(local);
+            dcs.touchMember(memberJson(local)); // the decisions below read it: written now, not in the background
         }
         boolean peersNeeded = (cluster.isUnlocked() || cluster.failover().isPresent()) && local.running()
                 && async.running().isEmpty();
@@ -165,10 +166,12 @@ public final class HaLoop implements RestContext {
         }
         if (local.running() && state.firstContact && async.running().isEmpty()) {
             state.firstContact = false;
+            state.rewindCheckPending = local.query().map(q -> q.inRecovery()).orElse(false);
             callbacks.fire("on_start", state.role); // first contact with a PostgreSQL that was already running
         }
         LocalObservation after = observe();
-        publishMember(after);
+        String member = memberJson(after);
+        writes.submit("member", () -> dcs.touchMember(member));
         publishStatus(after, cluster);
         return message;
     }
@@ -342,11 +345,10 @@ public final class HaLoop implements RestContext {
                 d.primaryStartTimeout());
     }
 
-    private void publishMember(LocalObservation local) {
+    /** Published every iteration even when unchanged: the backend skips the write but keeps the lease alive. */
+    private String memberJson(LocalObservation local) {
         boolean positionsKnown = async.running().map("promote"::equals).orElse(true);
-        // Called every iteration even when unchanged: the backend skips the write but keeps the lease alive.
-        dcs.touchMember(Json.write(documents.memberKey(state, local.query(), dynamic.current().pause(),
-                positionsKnown)));
+        return Json.write(documents.memberKey(state, local.query(), dynamic.current().pause(), positionsKnown));
     }
 
     private void publishStatus(LocalObservation local, ClusterView cluster) {
@@ -393,7 +395,9 @@ public final class HaLoop implements RestContext {
         if (leader && lastCluster != null) {
             executor.releaseLock(lastCluster);
         }
-        publishMember(new LocalObservation(false, state.sysid, false, Optional.empty()));
+        writes.flush(Duration.ofSeconds(dynamic.current().retryTimeout()));
+        dcs.touchMember(memberJson(new LocalObservation(false, state.sysid, false, Optional.empty())));
+        writes.close();
         async.close();
         callbacks.close();
     }

@@ -23,6 +23,8 @@ final class NodeState {
     volatile Optional<Upstream> upstream = Optional.empty();
     /** A restart scheduled through the REST API, executed by the loop when due. */
     volatile Optional<ScheduledRestart> scheduledRestart = Optional.empty();
+    /** Whether this replica's timeline may have diverged from the leader's: checked while following. */
+    volatile boolean rewindCheckPending;
     /** PostgreSQL reported parameters that only a restart applies (pg_settings.pending_restart). */
     volatile boolean pendingRestart;
     volatile Optional<String> sysid = Optional.empty();

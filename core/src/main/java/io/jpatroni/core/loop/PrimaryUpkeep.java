@@ -31,7 +31,11 @@ final class PrimaryUpkeep {
     private final Map<String, Long> membersLastSeen = new java.util.concurrent.ConcurrentHashMap<>();
     private String lastStatus;
 
-    PrimaryUpkeep(String name, Dcs dcs, PostgresNode pg, java.util.function.LongSupplier nanos) {
+    private final BackgroundWrites writes;
+
+    PrimaryUpkeep(String name, Dcs dcs, PostgresNode pg, java.util.function.LongSupplier nanos,
+                  BackgroundWrites writes) {
+        this.writes = writes;
         this.name = name;
         this.dcs = dcs;
         this.pg = pg;
@@ -44,30 +48,34 @@ final class PrimaryUpkeep {
         cluster.members().forEach(m -> membersLastSeen.put(m.name(), now));
     }
 
-    /** Writes {@code status} with the current WAL position, skipping an unchanged value. */
+    /** After each lock renewal: {@code status} with the current WAL position, in the background. */
     void publishStatus() {
-        try {
-            var local = pg.query();
-            if (local.inRecovery()) {
-                return;
-            }
-            writeStatus(Json.write(Map.of("optime", local.walPosition())));
-        } catch (PostgresException e) {
-            LOG.debug("status not published: {}", e.getMessage());
-        }
+        currentPosition().ifPresent(json -> writes.submit("status", () -> writeStatus(json)));
     }
 
-    /** Before releasing the lock: the last position, so replicas can judge their lag. */
+    /** Before releasing the lock, and waited for: replicas judge their lag by it. */
     void publishOptime() {
-        publishStatus();
+        currentPosition().ifPresent(this::writeStatus);
     }
 
-    /** The last position of a stopped primary (its shutdown checkpoint). */
+    /** The last position of a stopped primary (its shutdown checkpoint), waited for. */
     void publishOptime(long lsn) {
         writeStatus(Json.write(Map.of("optime", lsn)));
     }
 
-    private void writeStatus(String json) {
+    private java.util.Optional<String> currentPosition() {
+        try {
+            var local = pg.query();
+            return local.inRecovery() ? java.util.Optional.empty()
+                    : java.util.Optional.of(Json.write(Map.of("optime", local.walPosition())));
+        } catch (PostgresException e) {
+            LOG.debug("status not published: {}", e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Skips an unchanged value; runs on the loop thread or the background writer, one at a time. */
+    private synchronized void writeStatus(String json) {
         if (!json.equals(lastStatus) && dcs.writeStatus(json)) {
             lastStatus = json;
         }
@@ -93,7 +101,7 @@ final class PrimaryUpkeep {
         String stored = cluster.raw().history().map(h -> h.value()).orElse(null);
         if (timeline <= 1) {
             if (!"[]".equals(stored)) {
-                dcs.setHistoryValue("[]");
+                writes.submit("history", () -> dcs.setHistoryValue("[]"));
             }
             return;
         }
@@ -105,7 +113,8 @@ final class PrimaryUpkeep {
         }
         List<List<Object>> fresh = TimelineHistory.read(pg.timelineHistoryFile(timeline), lines, name);
         if (!fresh.isEmpty()) {
-            dcs.setHistoryValue(Json.write(fresh));
+            String json = Json.write(fresh);
+            writes.submit("history", () -> dcs.setHistoryValue(json));
         }
     }
 

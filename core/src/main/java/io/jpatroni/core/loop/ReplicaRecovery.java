@@ -65,6 +65,10 @@ final class ReplicaRecovery {
     /** Starts PostgreSQL as a standby of {@code upstream} (none: read-only without streaming). */
     void startStandby(Optional<Upstream> upstream) throws PostgresException {
         boolean wasPrimary = "primary".equals(state.role) || "demoted".equals(state.role);
+        if ("primary".equals(state.role)) {
+            state.role = "demoted"; // no longer primary from here on, whatever happens to this start
+        }
+        state.rewindCheckPending = true;
         state.pgState = "starting";
         boolean up = pg.start(upstream, true, Duration.ofSeconds(config.postgresql().pgCtlTimeout()));
         state.upstream = upstream;
@@ -81,25 +85,45 @@ final class ReplicaRecovery {
      * leader moved. A demoted primary first goes through {@link #rejoin}, because its timeline may
      * have diverged from the new leader's.
      */
-    void follow(ClusterView cluster, Optional<String> leader) throws PostgresException {
+    /** What following needs from the executor: nothing more, or a {@link #rejoin} in the background. */
+    enum FollowOutcome { DONE, REJOIN }
+
+    FollowOutcome follow(ClusterView cluster, Optional<String> leader) throws PostgresException {
         if (leader.isEmpty()) {
-            return;
+            return FollowOutcome.DONE;
         }
         Optional<Upstream> target = ActionExecutor.upstreamOf(cluster, leader.get());
         if (target.isEmpty()) {
-            return;
+            return FollowOutcome.DONE;
         }
         if ("demoted".equals(state.role) || "primary".equals(state.role)) {
-            rejoin(cluster, leader);
-            return;
+            return FollowOutcome.REJOIN;
+        }
+        long leaderTimeline = cluster.member(leader.get()).map(m -> m.timeline().orElse(0)).orElse(0L);
+        if (leaderTimeline > localTimeline()) {
+            state.rewindCheckPending = true;
+        }
+        if (state.rewindCheckPending) {
+            // A replica may hold WAL past the new leader's fork point (it followed an older leader, or
+            // received more than the one that won): it would never stream again without a rewind.
+            Optional<Boolean> diverged = pg.rewindNeeded(target.get());
+            if (diverged.orElse(false)) {
+                LOG.info("my timeline diverged from {}'s: rejoining", leader.get());
+                return FollowOutcome.REJOIN;
+            }
+            if (diverged.isPresent()) {
+                state.rewindCheckPending = false;
+            }
         }
         if (state.upstream.map(u -> sameServer(u, target.get())).orElse(false)) {
-            return;
+            return FollowOutcome.DONE;
         }
         LOG.info("changing primary_conninfo and reloading: following {} at {}", leader.get(), key(target.get()));
         pg.follow(target.get());
         state.upstream = target;
         state.role = "replica";
+        state.rewindCheckPending = true;
+        return FollowOutcome.DONE;
     }
 
     /** Brings a stopped (or demoted) node back as a replica of {@code leader}. */
@@ -166,6 +190,15 @@ final class ReplicaRecovery {
 
     private boolean useRewind() {
         return config.postgresql().usePgRewind().or(() -> dynamic.get().usePgRewind()).orElse(false);
+    }
+
+    /** My timeline, or a very large one while PostgreSQL does not answer (no check triggered by it). */
+    private long localTimeline() {
+        try {
+            return pg.query().timeline();
+        } catch (PostgresException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static boolean sameServer(Upstream a, Upstream b) {
