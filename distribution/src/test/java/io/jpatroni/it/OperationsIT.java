@@ -138,7 +138,78 @@ class OperationsIT {
         assertTrue(log.contains("pg_basebackup"), "the replica was cloned again:\n" + log);
     }
 
+    @Test
+    @Order(7)
+    void failoverToANamedCandidateAndTheTimelineHistoryThatRemembersIt() throws Exception {
+        Node leader = cluster.writablePrimary().orElseThrow();
+        Node candidate = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+        Result r = ctl("failover", "otus", "--candidate", candidate.name, "--force");
+        assertEquals(0, r.exit, r.toString());
+        await(candidate + " primary", Duration.ofSeconds(60),
+                () -> cluster.writablePrimary().filter(n -> n == candidate).isPresent() && healthy(3));
+        Result history = ctl("history", "otus", "-f", "json");
+        assertEquals(0, history.exit, history.toString());
+        assertTrue(history.out.contains("\"New Leader\": \"" + candidate.name + "\""),
+                "history names the new leader:\n" + history);
+    }
+
+    @Test
+    @Order(8)
+    void aScheduledRestartRunsWhenDue() throws Exception {
+        Node replica = cluster.nodes.stream().filter(n -> !ClusterHarness.acceptsWrites(n)).findFirst().orElseThrow();
+        String startedBefore = postmasterStart(replica);
+        String at = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(5).toString();
+        Result r = ctl("restart", "otus", replica.name, "--scheduled", at, "--force");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(replica.restBody("/patroni").contains("scheduled_restart"), "the schedule is published");
+        await(replica + " restarted by its schedule", Duration.ofSeconds(40),
+                () -> !startedBefore.equals(postmasterStart(replica)));
+        await("the restart callback", Duration.ofSeconds(10), () -> replica.callbacks().contains("on_restart replica otus"));
+    }
+
+    @Test
+    @Order(9)
+    void theSmallerCommandsAnswerAsPatronictlDoes() throws Exception {
+        Node leader = cluster.writablePrimary().orElseThrow();
+        Result dsn = ctl("dsn", "otus");
+        assertEquals("host=127.0.0.1 port=" + leader.pgPort, dsn.out.strip(), dsn.toString());
+        Result query = ctl("query", "otus", "-c", "SELECT pg_is_in_recovery()", "-U", "postgres", "--format", "tsv");
+        assertEquals(0, query.exit, query.toString());
+        assertTrue(query.out.contains("f"), query.toString());
+        Result version = ctl("version", "otus");
+        assertTrue(version.out.contains("PostgreSQL 15."), version.toString());
+        Result topology = ctl("topology", "otus");
+        assertEquals(0, topology.exit, topology.toString());
+        assertTrue(topology.out.contains("+ " + cluster.nodes.stream().filter(n -> n != leader).findFirst()
+                .orElseThrow().name), "replicas are indented under the leader:\n" + topology);
+    }
+
+    @Test
+    @Order(10)
+    void removeDeletesTheClusterFromTheDcsAfterItsThreeConfirmations() throws Exception {
+        Node leader = cluster.writablePrimary().orElseThrow();
+        cluster.nodes.forEach(n -> {
+            try {
+                n.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Result r = ctlWithInput("otus\nYes I am aware\n" + leader.name + "\n", "remove", "otus");
+        assertEquals(0, r.exit, r.toString());
+        Result list = ctl("list", "otus", "-f", "json");
+        assertEquals("[]", list.out.strip(), "nothing left in the DCS:\n" + list);
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    private static String postmasterStart(Node node) throws SQLException {
+        try (Connection c = node.connect(); var st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_postmaster_start_time()::text")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
 
     private boolean healthy(int members) throws SQLException {
         var leader = cluster.writablePrimary();
@@ -167,11 +238,16 @@ class OperationsIT {
     }
 
     private Result ctl(String... args) throws IOException, InterruptedException {
+        return ctlWithInput("", args);
+    }
+
+    private Result ctlWithInput(String input, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(ClusterHarness.DIST.resolve("bin/jpatronictl").toString(),
                 "-c", cluster.nodes.get(0).config.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
+        Process p = new ProcessBuilder(command).start();
+        p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
         var out = p.getInputStream().readAllBytes();
         var err = p.getErrorStream().readAllBytes();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
