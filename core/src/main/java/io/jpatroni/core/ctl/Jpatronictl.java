@@ -110,9 +110,28 @@ public final class Jpatronictl {
         return config.restapi().authentication().map(c -> c.username() + ":" + c.password().orElse(""));
     }
 
+    /** patronictl's log format, on stderr only: stdout carries the command's output and nothing else. */
     private static void quietLogging() {
         var context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
+        context.reset();
+        var encoder = new ch.qos.logback.classic.encoder.PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%d{\"yyyy-MM-dd HH:mm:ss,SSS\"} - %level - %msg%n");
+        encoder.start();
+        var stderr = new ch.qos.logback.core.ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        stderr.setContext(context);
+        stderr.setTarget("System.err");
+        stderr.setEncoder(encoder);
+        stderr.start();
+        var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(stderr);
+        root.setLevel(ch.qos.logback.classic.Level.WARN);
+        String level = System.getenv("LOGLEVEL");
+        if (level != null) {
+            root.setLevel(ch.qos.logback.classic.Level.toLevel(level, ch.qos.logback.classic.Level.WARN));
+        }
+        // The plugins' start-up notes (e.g. "etcd: served through the v3 API") are for the daemon's log.
+        context.getLogger("io.jpatroni.plugin").setLevel(ch.qos.logback.classic.Level.ERROR);
         context.getLogger("io.etcd").setLevel(ch.qos.logback.classic.Level.ERROR);
         context.getLogger("io.grpc").setLevel(ch.qos.logback.classic.Level.ERROR);
         // gRPC logs through java.util.logging, which prints INFO lines to stderr by default.
