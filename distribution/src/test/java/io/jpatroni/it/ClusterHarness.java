@@ -149,6 +149,42 @@ final class ClusterHarness implements AutoCloseable {
             }
         }
 
+        /** Replicas streaming from this node, as its pg_stat_replication says. */
+        int streamingReplicas() throws SQLException {
+            return count("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'");
+        }
+
+        /** In recovery with a walreceiver that streams; false when PostgreSQL does not answer. */
+        boolean isStreamingReplica() {
+            try {
+                return count("SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming' AND pg_is_in_recovery()") == 1;
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+
+        /** Whether row {@code id} of table {@code t} is visible here; false when PostgreSQL does not answer. */
+        boolean hasRow(int id) {
+            try {
+                return count("SELECT count(*) FROM t WHERE id = " + id) == 1;
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+
+        int count(String sql) throws SQLException {
+            try (Connection c = connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+
+        void execute(String sql) throws SQLException {
+            try (Connection c = connect(); var st = c.createStatement()) {
+                st.execute(sql);
+            }
+        }
+
         Connection connect() throws SQLException {
             Properties props = new Properties();
             props.setProperty("user", SUPERUSER);

@@ -54,7 +54,7 @@ class ClusterIT {
     void bootstrapsOneLeaderAndTwoStreamingReplicas() throws Exception {
         await("a leader", Duration.ofSeconds(90), () -> cluster.writablePrimary().isPresent());
         Node leader = cluster.writablePrimary().orElseThrow();
-        await("two streaming replicas", Duration.ofSeconds(120), () -> streamingReplicas(leader) == 2);
+        await("two streaming replicas", Duration.ofSeconds(120), () -> leader.streamingReplicas() == 2);
         await(leader + " answers /primary", Duration.ofSeconds(10), () -> leader.rest("OPTIONS", "/primary") == 200);
         for (Node node : cluster.nodes) {
             if (node != leader) {
@@ -68,10 +68,10 @@ class ClusterIT {
     @Order(2)
     void aRowWrittenOnThePrimaryIsReadOnBothReplicas() throws Exception {
         Node leader = cluster.writablePrimary().orElseThrow();
-        execute(leader, "CREATE TABLE IF NOT EXISTS t (id int primary key, note text)");
-        execute(leader, "INSERT INTO t VALUES (1, 'written before any failure')");
+        leader.execute("CREATE TABLE IF NOT EXISTS t (id int primary key, note text)");
+        leader.execute("INSERT INTO t VALUES (1, 'written before any failure')");
         for (Node node : cluster.nodes) {
-            await(node + " has row 1", Duration.ofSeconds(20), () -> hasRow(node, 1));
+            await(node + " has row 1", Duration.ofSeconds(20), () -> node.hasRow(1));
         }
     }
 
@@ -87,7 +87,7 @@ class ClusterIT {
         assertTrue(took.toSeconds() <= TTL + LOOP_WAIT + 5,
                 "writes resumed after " + took.toSeconds() + " s, more than ttl + loop_wait + 5");
         Node leader = cluster.writablePrimary().orElseThrow();
-        execute(leader, "INSERT INTO t VALUES (2, 'written while the old leader was down')");
+        leader.execute("INSERT INTO t VALUES (2, 'written while the old leader was down')");
         killed = victim;
     }
 
@@ -99,11 +99,11 @@ class ClusterIT {
         Node victim = killed != null ? killed : cluster.nodes.get(0);
         victim.start();
         await(victim + " streaming again with row 2", Duration.ofSeconds(120),
-                () -> hasRow(victim, 2) && isStreamingReplica(victim));
+                () -> victim.hasRow(2) && victim.isStreamingReplica());
         Node leader = cluster.writablePrimary().orElseThrow();
         assertNotEquals(victim, leader);
-        execute(leader, "INSERT INTO t VALUES (3, 'written after the rejoin')");
-        await(victim + " receives row 3", Duration.ofSeconds(20), () -> hasRow(victim, 3));
+        leader.execute("INSERT INTO t VALUES (3, 'written after the rejoin')");
+        await(victim + " receives row 3", Duration.ofSeconds(20), () -> victim.hasRow(3));
     }
 
     @Test
@@ -127,18 +127,18 @@ class ClusterIT {
         Node stopped = cluster.nodes.stream().filter(n -> !n.daemon.isAlive()).findFirst().orElseThrow();
         stopped.start();
         await("three healthy members", Duration.ofSeconds(120),
-                () -> cluster.writablePrimary().isPresent() && streamingReplicas(cluster.writablePrimary().get()) == 2);
+                () -> cluster.writablePrimary().isPresent() && cluster.writablePrimary().get().streamingReplicas() == 2);
         Node leader = cluster.writablePrimary().orElseThrow();
         Node candidate = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
         long logBefore = java.nio.file.Files.size(leader.log());
-        execute(leader, "CREATE TABLE IF NOT EXISTS acked (id int primary key)");
+        leader.execute("CREATE TABLE IF NOT EXISTS acked (id int primary key)");
         try (ContinuousWriter writer = new ContinuousWriter(cluster)) {
             await("the writer committing", Duration.ofSeconds(10), () -> writer.acknowledged().size() > 20);
             cluster.etcd.etcdctl("put", "/service/otus/failover",
                     "{\"leader\":\"" + leader.name + "\",\"member\":\"" + candidate.name + "\"}");
             await(candidate + " primary", Duration.ofSeconds(30),
                     () -> cluster.writablePrimary().filter(n -> n == candidate).isPresent());
-            await(leader + " streaming from " + candidate, Duration.ofSeconds(60), () -> isStreamingReplica(leader));
+            await(leader + " streaming from " + candidate, Duration.ofSeconds(60), () -> leader.isStreamingReplica());
             int before = writer.acknowledged().size();
             await("the writer committing on the new primary", Duration.ofSeconds(10),
                     () -> writer.acknowledged().size() > before + 20);
@@ -159,41 +159,6 @@ class ClusterIT {
              ResultSet rs = st.executeQuery("SELECT count(*) FROM acked WHERE id = " + id)) {
             rs.next();
             return rs.getInt(1) == 1;
-        }
-    }
-
-    private static int streamingReplicas(Node leader) throws SQLException {
-        try (Connection c = leader.connect(); var st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    private static boolean isStreamingReplica(Node node) {
-        try (Connection c = node.connect(); var st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery(), (SELECT count(*) FROM pg_stat_wal_receiver "
-                     + "WHERE status = 'streaming')")) {
-            rs.next();
-            return rs.getBoolean(1) && rs.getInt(2) == 1;
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private static boolean hasRow(Node node, int id) {
-        try (Connection c = node.connect(); var st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM t WHERE id = " + id)) {
-            rs.next();
-            return rs.getInt(1) == 1;
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private static void execute(Node node, String sql) throws SQLException {
-        try (Connection c = node.connect(); var st = c.createStatement()) {
-            st.execute(sql);
         }
     }
 

@@ -34,46 +34,29 @@ class RejoinWithoutRewindIT {
         cluster = new ClusterHarness(2, 20, 2, false);
         cluster.startAll();
         await("a primary and a streaming replica", Duration.ofSeconds(120), () -> cluster.writablePrimary().isPresent()
-                && replicasStreaming(cluster.writablePrimary().get()) == 1);
+                && cluster.writablePrimary().get().streamingReplicas() == 1);
         Node old = cluster.writablePrimary().orElseThrow();
-        execute(old, "CREATE TABLE t (id int primary key)");
-        execute(old, "INSERT INTO t VALUES (1)");
+        old.execute("CREATE TABLE t (id int primary key)");
+        old.execute("INSERT INTO t VALUES (1)");
         Node survivor = cluster.nodes.stream().filter(n -> n != old).findFirst().orElseThrow();
-        await("row 1 replicated", Duration.ofSeconds(20), () -> count(survivor, "SELECT count(*) FROM t") == 1);
+        await("row 1 replicated", Duration.ofSeconds(20), () -> survivor.count("SELECT count(*) FROM t") == 1);
 
         // Cut the replica off, then commit on the old primary what the replica never receives:
         // the old primary's timeline now diverges from the one the survivor will promote on.
-        execute(survivor, "ALTER SYSTEM SET primary_conninfo = ''");
-        execute(survivor, "SELECT pg_reload_conf()");
-        await("replication stopped", Duration.ofSeconds(20), () -> replicasStreaming(old) == 0);
-        execute(old, "INSERT INTO t VALUES (99)");
+        survivor.execute("ALTER SYSTEM SET primary_conninfo = ''");
+        survivor.execute("SELECT pg_reload_conf()");
+        await("replication stopped", Duration.ofSeconds(20), () -> old.streamingReplicas() == 0);
+        old.execute("INSERT INTO t VALUES (99)");
         old.killHard();
         await(survivor + " promoted", Duration.ofSeconds(60), () -> ClusterHarness.acceptsWrites(survivor));
-        execute(survivor, "INSERT INTO t VALUES (2)");
+        survivor.execute("INSERT INTO t VALUES (2)");
 
         old.start();
         await(old + " streaming from " + survivor + " with row 2", Duration.ofSeconds(120),
-                () -> count(old, "SELECT count(*) FROM t WHERE id = 2") == 1
-                        && count(old, "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'") == 1);
+                () -> old.count("SELECT count(*) FROM t WHERE id = 2") == 1
+                        && old.count("SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'") == 1);
         String log = Files.readString(old.log());
         assertTrue(log.contains("creating a fresh replica"), "the old primary was re-cloned:\n" + log);
-        assertEquals(2, count(old, "SELECT count(*) FROM t"), "rows 1 and 2; row 99 never reached the new leader");
-    }
-
-    private static int replicasStreaming(Node leader) throws SQLException {
-        return count(leader, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'");
-    }
-
-    private static int count(Node node, String sql) throws SQLException {
-        try (Connection c = node.connect(); var st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    private static void execute(Node node, String sql) throws SQLException {
-        try (Connection c = node.connect(); var st = c.createStatement()) {
-            st.execute(sql);
-        }
+        assertEquals(2, old.count("SELECT count(*) FROM t"), "rows 1 and 2; row 99 never reached the new leader");
     }
 }

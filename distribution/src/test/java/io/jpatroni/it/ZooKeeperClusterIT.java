@@ -61,7 +61,7 @@ class ZooKeeperClusterIT {
     void bootstrapsOneLeaderAndTwoStreamingReplicas() throws Exception {
         await("a leader", Duration.ofSeconds(90), () -> cluster.writablePrimary().isPresent());
         Node leader = cluster.writablePrimary().orElseThrow();
-        await("two streaming replicas", Duration.ofSeconds(120), () -> streamingReplicas(leader) == 2);
+        await("two streaming replicas", Duration.ofSeconds(120), () -> leader.streamingReplicas() == 2);
         await(leader + " answers /primary", Duration.ofSeconds(10), () -> leader.rest("OPTIONS", "/primary") == 200);
         for (Node node : cluster.nodes) {
             if (node != leader) {
@@ -93,10 +93,10 @@ class ZooKeeperClusterIT {
     @Order(2)
     void aRowWrittenOnThePrimaryIsReadOnBothReplicas() throws Exception {
         Node leader = cluster.writablePrimary().orElseThrow();
-        execute(leader, "CREATE TABLE IF NOT EXISTS t (id int primary key, note text)");
-        execute(leader, "INSERT INTO t VALUES (1, 'written before any failure')");
+        leader.execute("CREATE TABLE IF NOT EXISTS t (id int primary key, note text)");
+        leader.execute("INSERT INTO t VALUES (1, 'written before any failure')");
         for (Node node : cluster.nodes) {
-            await(node + " has row 1", Duration.ofSeconds(20), () -> hasRow(node, 1));
+            await(node + " has row 1", Duration.ofSeconds(20), () -> node.hasRow(1));
         }
     }
 
@@ -112,7 +112,7 @@ class ZooKeeperClusterIT {
         assertTrue(took.toSeconds() <= TTL + LOOP_WAIT + 5,
                 "writes resumed after " + took.toSeconds() + " s, more than ttl + loop_wait + 5");
         Node leader = cluster.writablePrimary().orElseThrow();
-        execute(leader, "INSERT INTO t VALUES (2, 'written while the old leader was down')");
+        leader.execute("INSERT INTO t VALUES (2, 'written while the old leader was down')");
         killed = victim;
     }
 
@@ -122,11 +122,11 @@ class ZooKeeperClusterIT {
         Node victim = killed != null ? killed : cluster.nodes.get(0);
         victim.start();
         await(victim + " streaming again with row 2", Duration.ofSeconds(120),
-                () -> hasRow(victim, 2) && isStreamingReplica(victim));
+                () -> victim.hasRow(2) && victim.isStreamingReplica());
         Node leader = cluster.writablePrimary().orElseThrow();
         assertNotEquals(victim, leader);
-        execute(leader, "INSERT INTO t VALUES (3, 'written after the rejoin')");
-        await(victim + " receives row 3", Duration.ofSeconds(20), () -> hasRow(victim, 3));
+        leader.execute("INSERT INTO t VALUES (3, 'written after the rejoin')");
+        await(victim + " receives row 3", Duration.ofSeconds(20), () -> victim.hasRow(3));
     }
 
     @Test
@@ -141,41 +141,6 @@ class ZooKeeperClusterIT {
         System.out.printf("ZooKeeper: switch after SIGTERM of %s: writes accepted %.1f s after the signal%n", leader,
                 total.toMillis() / 1000.0);
         assertTrue(total.toMillis() <= 5000, "writes resumed " + total.toMillis() + " ms after SIGTERM");
-    }
-
-    private static int streamingReplicas(Node leader) throws SQLException {
-        try (Connection c = leader.connect(); var st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    private static boolean isStreamingReplica(Node node) {
-        try (Connection c = node.connect(); var st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery(), (SELECT count(*) FROM pg_stat_wal_receiver "
-                     + "WHERE status = 'streaming')")) {
-            rs.next();
-            return rs.getBoolean(1) && rs.getInt(2) == 1;
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private static boolean hasRow(Node node, int id) {
-        try (Connection c = node.connect(); var st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM t WHERE id = " + id)) {
-            rs.next();
-            return rs.getInt(1) == 1;
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private static void execute(Node node, String sql) throws SQLException {
-        try (Connection c = node.connect(); var st = c.createStatement()) {
-            st.execute(sql);
-        }
     }
 
     /** Prints the tail of every node's log when a step fails. */
