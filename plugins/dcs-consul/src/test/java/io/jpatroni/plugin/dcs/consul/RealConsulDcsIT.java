@@ -5,12 +5,13 @@ import io.jpatroni.testing.consul.ConsulServerHandle;
 import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
- * The same contract against a real {@code consul agent -dev} when a {@code consul} binary is on
- * the PATH (or {@code -Djpatroni.consul=<path>}); skipped otherwise. With {@code -Preal-consul}
- * the class always runs, so a missing binary fails it instead of skipping it.
+ * The Consul-specific checks ({@link ConsulDcsContract}) against a real {@code consul agent -dev}
+ * when a {@code consul} binary is on the PATH (or {@code -Djpatroni.consul=<path>}); skipped
+ * otherwise. With {@code -Preal-consul} the class always runs, so a missing binary fails it
+ * instead of skipping it. The shared kit on a real agent: {@link RealConsulContractIT}.
  */
 @EnabledIf(value = "runnable", disabledReason = "no consul binary on the PATH (or -Djpatroni.consul=<path>):"
-        + " the contract ran against the emulator only")
+        + " the Consul-specific checks ran against the emulator only")
 class RealConsulDcsIT extends ConsulDcsContract {
 
     static boolean runnable() {
