@@ -2,6 +2,7 @@ package io.jpatroni.core.sim;
 
 import io.jpatroni.core.cluster.ClusterView;
 import io.jpatroni.core.ha.Decision;
+import io.jpatroni.core.ha.HaAction;
 import io.jpatroni.core.ha.HaDecider;
 import io.jpatroni.core.ha.HaInput;
 import io.jpatroni.core.ha.HaSettings;
@@ -14,6 +15,48 @@ interface Deciders {
     Decision decide(HaInput in);
 
     Decision onDcsFailure(LocalNode local, HaSettings settings);
+
+    static Deciders of(SimConfig config) {
+        SimConfig.Bug bug = config.bug();
+        Deciders plain = of(bug);
+        if (!config.switchoverLagCheck()) {
+            return plain;
+        }
+        return new Deciders() {
+            @Override
+            public Decision decide(HaInput in) {
+                return withLagCheckForOthers(in, plain.decide(in));
+            }
+
+            @Override
+            public Decision onDcsFailure(LocalNode local, HaSettings settings) {
+                return plain.onDcsFailure(local, settings);
+            }
+        };
+    }
+
+    /**
+     * FINDING 5's proposed fix (core.ha ManualFailover.candidateSide): while a switchover or manual
+     * failover request is pending, only the candidate the operator named skips the lag check; any
+     * other node that would take the lock to promote must be within maximum_lag_on_failover of
+     * status.optime (which a gracefully stopped leader set to its shutdown checkpoint), as in an
+     * automatic failover. Written here as a filter on the decision: such a race becomes "not the
+     * healthiest node".
+     */
+    private static Decision withLagCheckForOthers(HaInput in, Decision decision) {
+        var request = in.cluster().failover();
+        if (request.isEmpty() || request.get().candidate().map(in.local().name()::equals).orElse(false)
+                || in.local().runningAsPrimary() || decision.actions().isEmpty()
+                || !(decision.actions().get(decision.actions().size() - 1) instanceof HaAction.TryAcquireLock)) {
+            return decision;
+        }
+        long lag = in.cluster().statusOptime() - in.local().walPosition();
+        if (in.cluster().statusOptime() == 0 || lag <= in.settings().maximumLagOnFailover()) {
+            return decision;
+        }
+        return Decision.of("following a different leader because i am not the healthiest node",
+                new HaAction.Follow(java.util.Optional.empty()));
+    }
 
     static Deciders of(SimConfig.Bug bug) {
         return new Deciders() {
