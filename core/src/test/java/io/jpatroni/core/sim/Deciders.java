@@ -19,13 +19,17 @@ interface Deciders {
     static Deciders of(SimConfig config) {
         SimConfig.Bug bug = config.bug();
         Deciders plain = of(bug);
-        if (!config.switchoverLagCheck()) {
+        if (!config.switchoverLagCheck() && !config.demoteLocklessPrimaryDuringAsync()) {
             return plain;
         }
         return new Deciders() {
             @Override
             public Decision decide(HaInput in) {
-                return withLagCheckForOthers(in, plain.decide(in));
+                Decision d = plain.decide(in);
+                if (config.demoteLocklessPrimaryDuringAsync()) {
+                    d = demoteLocklessPrimary(in, d);
+                }
+                return config.switchoverLagCheck() ? withLagCheckForOthers(in, d) : d;
             }
 
             @Override
@@ -56,6 +60,23 @@ interface Deciders {
         }
         return Decision.of("following a different leader because i am not the healthiest node",
                 new HaAction.Follow(java.util.Optional.empty()));
+    }
+
+    /**
+     * FINDING 6's proposed fix (core.ha AsyncActionPolicy): during a long action, a PostgreSQL that
+     * runs as primary while this node does not hold the lock is stopped also when nobody holds the
+     * lock (the daemon stops it only when someone else does). Otherwise a promote that finished
+     * after the lock was lost (a freeze) keeps accepting writes until the action ends, and another
+     * node may take the free lock meanwhile (invariant 5).
+     */
+    private static Decision demoteLocklessPrimary(HaInput in, Decision decision) {
+        var local = in.local();
+        if (local.asyncAction().isEmpty() || in.hasLock() || !local.runningAsPrimary() || local.isStarting()
+                || in.settings().pause() || in.cluster().leaderName().isPresent()) {
+            return decision;
+        }
+        return Decision.of("lost leader lock during " + local.asyncAction().get(),
+                new HaAction.Demote(io.jpatroni.core.ha.DemoteMode.IMMEDIATE_NOLOCK));
     }
 
     static Deciders of(SimConfig.Bug bug) {

@@ -83,6 +83,9 @@ final class SimNode {
     private final List<Runnable> pending = new ArrayList<>();
     /** PostgreSQL may outlive its lock while this daemon is frozen or dead: no watchdog is modelled. */
     boolean orphanExempt;
+    /** For invariant 6: while a graceful demotion deletes the leader key, what it acknowledged and the request it acted on. */
+    long releasingAcknowledged = -1;
+    Optional<String> releasingCandidate = Optional.empty();
     private long resumedAt;
     private long iterationStartedAt;
     private SimDcsClient dcs;
@@ -775,13 +778,15 @@ final class SimNode {
                 long location = SimPostgres.SHUT_DOWN.equals(pg.controlState) ? pg.lsn : pg.lastCheckpoint;
                 writeStatus(Json.write(Map.of("optime", location)), () -> {
                     Runnable released = () -> {
+                        releasingAcknowledged = -1;
                         setLeaderFlag(false);
                         sim.trace().log(name, "Leader key released");
-                        sim.onGracefulRelease(this, acknowledged);
                         followTheNewLeader(sim.clock().now()
                                 + Scheduler.sec(2L * sim.config().loopWait() + 5), ok, failed);
                     };
                     if (cluster.leader().isPresent()) {
+                        releasingAcknowledged = acknowledged;
+                        releasingCandidate = cluster.failover().flatMap(f -> f.candidate());
                         dcs.deleteLeader(deleted -> released.run());
                     } else {
                         released.run();

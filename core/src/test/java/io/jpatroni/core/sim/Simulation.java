@@ -51,6 +51,8 @@ final class Simulation implements SimDcs.Listener {
     private Violation violation;
     /** Invariant 6: a graceful hand-over whose caught-up candidate makes the next promotion's position checkable. */
     private PlannedSwitchover planned;
+    /** The named candidate that took the lock: its promotion stays exempt from the lag limit while it holds that lock. */
+    private String operatorChosen;
 
     /** The old leader's history and last acknowledged position at its fast stop, and who had all of it at the release. */
     private record PlannedSwitchover(String oldLeader, List<SimPostgres.Tli> history, long acknowledged,
@@ -195,6 +197,15 @@ final class Simulation implements SimDcs.Listener {
 
     @Override
     public void changed(String key, String writer) {
+        if (KeyLayout.LEADER.equals(key) && operatorChosen != null && !operatorChosen.equals(dcs.leaderNow())) {
+            operatorChosen = null;
+        }
+        SimNode releasing = nodes.get(writer);
+        if (KeyLayout.LEADER.equals(key) && dcs.leaderNow() == null && releasing != null
+                && releasing.releasingAcknowledged >= 0) {
+            onGracefulRelease(releasing, releasing.releasingAcknowledged, releasing.releasingCandidate);
+            releasing.releasingAcknowledged = -1;
+        }
         if (!KeyLayout.LEADER.equals(key) && !KeyLayout.CONFIG.equals(key) && !KeyLayout.STATUS.equals(key)) {
             return;
         }
@@ -266,6 +277,11 @@ final class Simulation implements SimDcs.Listener {
             // ha-loop.md §8.3 step 1.1: the candidate an operator named takes over whatever its lag.
             trace.log("SIM:", node.name + " promotes as the named candidate of " + request.get()
                     + " (lag limit does not apply)");
+            operatorChosen = node.name;
+            return;
+        }
+        if (node.name.equals(operatorChosen) && node.name.equals(dcs.leaderNow())) {
+            trace.log("SIM:", node.name + " promotes again under the lock it took as the named candidate");
             return;
         }
         long optime = dcs.statusOptimeNow();
@@ -276,12 +292,11 @@ final class Simulation implements SimDcs.Listener {
     }
 
     /**
-     * Invariant 6 at the release of a graceful demotion: remember what the old leader had acknowledged
-     * when its fast stop began if the request's candidate (any failover-eligible replica when none was
-     * named) had all of it when the lock was released.
+     * Invariant 6 when a graceful demotion deletes the leader key on the DCS: remember what the old
+     * leader had acknowledged when its fast stop began if the candidate of the request it acted on
+     * (any failover-eligible replica when none was named) had all of it at that instant.
      */
-    void onGracefulRelease(SimNode old, long acknowledged) {
-        Optional<String> candidate = dcs.read().failover().flatMap(f -> f.candidate());
+    private void onGracefulRelease(SimNode old, long acknowledged, Optional<String> candidate) {
         List<String> caughtUp = nodes.values().stream()
                 .filter(n -> n != old && !n.nofailover && n.pg.hasData && old.pg.sysid.equals(n.pg.sysid)
                         && n.pg.lsn >= acknowledged && SimPostgres.divergence(n.pg.history, old.pg.history) >= acknowledged)
@@ -301,6 +316,10 @@ final class Simulation implements SimDcs.Listener {
         }
         long common = Math.min(lsn, SimPostgres.divergence(history, p.history()));
         // A caught-up node must lose nothing; one that could not see them may lose what an automatic failover may.
+        if (name.equals(operatorChosen) && !p.caughtUp().contains(name)) {
+            trace.log("SIM:", name + " promotes as the candidate a later request named: the operator's choice");
+            return;
+        }
         long allowed = p.caughtUp().contains(name) ? 0 : config.maximumLagOnFailover();
         if (p.acknowledged() - common > allowed) {
             violate(6, String.format("%s promotes at %d (shares %d with the old leader's history) after %s's planned "
