@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterSimulationTest {
 
-    /** {@code -Dsim.daemonToday=true}: run the executor model as the daemon is today, without the proposed fixes. */
+    /** {@code -Dsim.beforeFixes=true}: run the executor model as the daemon was before the four findings' fixes. */
     private static SimConfig config(long seed) {
         SimConfig c = SimConfig.forSeed(seed, SimConfig.Bug.NONE);
-        return Boolean.getBoolean("sim.daemonToday") ? c.asDaemonToday() : c;
+        return Boolean.getBoolean("sim.beforeFixes") ? c.beforeFixes() : c;
     }
 
     @Test

@@ -2,7 +2,9 @@ package io.jpatroni.core.sim;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -10,16 +12,26 @@ import java.util.Set;
  * A seeded random fault schedule: faults start at random moments of the fault window (mean gap
  * {@code meanFaultGapSeconds}) and each heals after its own duration. A fault is skipped when the
  * same kind already affects the same target. {@link #healedAt()} is when the last one healed.
+ *
+ * <p>With {@link SimConfig#switchovers()} two more kinds are operators' requests in flight during
+ * the faults (issue #3): a switchover ({@code {"leader": L, "member": C}} written as the REST API
+ * writes it, without CAS; sometimes without a candidate, naming a nofailover or an unreachable
+ * candidate, a stale leader, or {@code scheduled_at} a little in the future), and a manual failover
+ * ({@code {"member": C}}) after the leader's machine went down.
  */
 final class FaultSchedule {
 
     enum Kind { DAEMON_CRASH, PG_CRASH, DCS_PARTITION, NODE_PARTITION, DCS_DOWN, DCS_SLOW, FREEZE, MESSAGE_DELAY,
-        LAG_SPIKE }
+        LAG_SPIKE, SWITCHOVER, MANUAL_FAILOVER }
+
+    private static final java.time.format.DateTimeFormatter SCHEDULED =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx");
 
     private final Simulation sim;
     private final Random rng;
     private final Set<String> active = new HashSet<>();
     private long healedAt;
+    private long requests;
 
     FaultSchedule(Simulation sim, Random rng) {
         this.sim = sim;
@@ -41,7 +53,8 @@ final class FaultSchedule {
             if (t >= end) {
                 break;
             }
-            Kind kind = Kind.values()[rng.nextInt(Kind.values().length)];
+            int kinds = c.switchovers() ? Kind.values().length : Kind.SWITCHOVER.ordinal();
+            Kind kind = Kind.values()[rng.nextInt(kinds)];
             List<String> names = sim.nodeNames();
             String a = names.get(rng.nextInt(names.size()));
             String b = names.get((names.indexOf(a) + 1 + rng.nextInt(names.size() - 1)) % names.size());
@@ -59,11 +72,131 @@ final class FaultSchedule {
                 default -> 0;
             };
             long start = Scheduler.sec(t);
+            if (kind == Kind.SWITCHOVER || kind == Kind.MANUAL_FAILOVER) {
+                Random request = new Random(rng.nextLong());
+                long stop = start + Scheduler.sec(kind == Kind.SWITCHOVER ? between(5, 40) : between(1, 40));
+                // A scheduled switchover may come due up to 3 loop_waits later; it is stale 1.5 loop_waits after.
+                healedAt = Math.max(healedAt, Math.max(stop, start + Scheduler.sec(4.5 * c.loopWait())));
+                sim.clock().at(start, kind == Kind.SWITCHOVER ? () -> switchover(request, stop)
+                        : () -> manualFailover(request, stop));
+                continue;
+            }
             long stop = start + Scheduler.sec(duration);
             healedAt = Math.max(healedAt, stop);
             sim.clock().at(start, () -> begin(kind, a, b, param, stop));
         }
         return healedAt;
+    }
+
+    // ------------------------------------------------------------------ operators' requests
+
+    /**
+     * {@code POST /switchover} to the leader: the request is written without CAS and the receiving
+     * node's loop woken. Variants: a healthy candidate, none, a nofailover one, one that is cut off
+     * (from the DCS and the leader) until {@code stop}, a stale leader name, scheduled in the future.
+     */
+    private void switchover(Random r, long stop) {
+        List<String> names = sim.nodeNames();
+        String holder = sim.dcs().leaderNow();
+        String leader = holder != null ? holder : names.get(r.nextInt(names.size())); // checked, then the leader died
+        List<String> others = names.stream().filter(n -> !n.equals(leader)).toList();
+        String candidate = others.get(r.nextInt(others.size()));
+        Map<String, Object> request = new LinkedHashMap<>();
+        int variant = r.nextInt(10);
+        String what;
+        switch (variant) {
+            case 4, 5 -> what = "no candidate";
+            case 6 -> {
+                candidate = others.stream().filter(n -> sim.node(n).nofailover).findFirst().orElse(candidate);
+                what = sim.node(candidate).nofailover ? "nofailover candidate" : "candidate";
+            }
+            case 7 -> {
+                what = "unreachable candidate";
+                cutOff(candidate, leader, stop);
+            }
+            case 8 -> {
+                double in = 1 + r.nextDouble() * 3 * sim.config().loopWait();
+                request.put("scheduled_at", Simulation.EPOCH.plusNanos((sim.clock().now() + Scheduler.sec(in)) * 1000)
+                        .atOffset(java.time.ZoneOffset.UTC).format(SCHEDULED));
+                what = String.format("scheduled in %.1f s", in);
+            }
+            case 9 -> {
+                what = "stale leader name";
+                request.put("leader", candidate);
+                candidate = others.stream().filter(n -> !n.equals(request.get("leader"))).findFirst()
+                        .orElse(leader);
+            }
+            default -> what = "candidate";
+        }
+        request.putIfAbsent("leader", leader);
+        if (variant != 4 && variant != 5 && !(variant == 8 && r.nextBoolean())) {
+            request.put("member", candidate);
+        }
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        ordered.put("leader", request.get("leader"));
+        if (request.containsKey("member")) {
+            ordered.put("member", request.get("member"));
+        }
+        if (request.containsKey("scheduled_at")) {
+            ordered.put("scheduled_at", request.get("scheduled_at"));
+        }
+        writeRequest("switchover (" + what + ")", ordered, leader);
+    }
+
+    /** The leader's machine goes down (daemon and PostgreSQL) until {@code stop}; an operator fails over to a member. */
+    private void manualFailover(Random r, long stop) {
+        List<String> names = sim.nodeNames();
+        String holder = sim.dcs().leaderNow();
+        if (holder != null) {
+            SimNode old = sim.node(holder);
+            sim.trace().log("FAULT:", "machine of the leader " + holder + " down");
+            old.pg.crash();
+            old.killDaemon("killed");
+            sim.clock().at(stop, () -> {
+                sim.trace().log("HEAL:", "machine of " + holder + " back");
+                if (!old.alive) {
+                    old.startDaemon();
+                }
+            });
+        }
+        List<String> others = names.stream().filter(n -> !n.equals(holder)).toList();
+        String candidate = others.get(r.nextInt(others.size()));
+        long after = Scheduler.sec(r.nextDouble() * sim.config().ttl());
+        sim.clock().after(after, () -> writeRequest("manual failover", Map.of("member", candidate),
+                sim.dcs().leaderNow()));
+    }
+
+    /** {@code candidate} loses the DCS and the leader until {@code stop}. */
+    private void cutOff(String candidate, String leader, long stop) {
+        Network net = sim.network();
+        String pair = Network.pair(candidate, leader);
+        boolean dcsCut = net.cutFromDcs.add(candidate);
+        boolean pairCut = net.cutPairs.add(pair);
+        sim.trace().log("FAULT:", "partition " + candidate + "<->DCS and " + pair);
+        sim.clock().at(stop, () -> {
+            if (dcsCut) {
+                net.cutFromDcs.remove(candidate);
+            }
+            if (pairCut) {
+                net.cutPairs.remove(pair);
+            }
+            sim.trace().log("HEAL:", "partition " + candidate + "<->DCS and " + pair);
+        });
+    }
+
+    private void writeRequest(String what, Map<String, Object> request, String receiver) {
+        requests++;
+        String json = io.jpatroni.core.cluster.Json.write(request);
+        if (sim.dcsDown()) {
+            sim.trace().log("REQUEST:", what + " " + json + " refused: DCS unavailable (503)");
+            return;
+        }
+        sim.dcs().put(io.jpatroni.api.dcs.KeyLayout.FAILOVER, json, 0, "operator");
+        sim.trace().log("REQUEST:", what + " " + json);
+        SimNode node = receiver == null ? null : sim.node(receiver);
+        if (node != null && node.alive) {
+            sim.clock().after(0, node.guard(node::wake));
+        }
     }
 
     private double between(double lo, double hi) {

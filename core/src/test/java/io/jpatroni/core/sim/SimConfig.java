@@ -6,34 +6,51 @@ import java.util.Random;
  * One simulated cluster's settings. {@code bug} plants a known safety bug (to show that the
  * invariants catch it); {@link Bug#NONE} runs the daemon's decisions as they are.
  *
+ * <p>The four flags switch the executor model between the daemon as it is now (all true, the sweep)
+ * and the daemon before the fixes of the four findings the simulator made (see
+ * {@link #withoutFix(int)}; {@code RegressionSeedsTest} shows each seed still failing without its fix):
+ *
  * <p>{@code replicaRewindCheck} (FINDING 1, see {@code SimNode.follow}): a running replica checks
- * whether it diverged from its new leader and rewinds, as Patroni does (ha-loop.md §10 step 9,
- * §13.1). The daemon's {@code ReplicaRecovery.follow} does not do this
- * today; the sweep runs with the check (the fix proposed to the daemon), the regression seeds
- * show what happens without it.
+ * whether it diverged from its new leader and rewinds ({@code ReplicaRecovery.follow} with
+ * {@code rewindCheckPending}, ha-loop.md §10 step 9, §13.1). Without it a replica that received WAL
+ * beyond the new leader's fork point never streams again.
  *
- * <p>{@code leaderWriteBudget} (FINDING 2, see {@code SimNode.writeDeadline}): after refreshing the lock,
- * the lock holder's other DCS writes of the iteration (status, history, member key) end by the
- * iteration's planned end (start + loop_wait) instead of each taking up to retry_timeout. Without
- * it a DCS that stops answering right after a successful refresh delays the next iteration by up
- * to 2 × retry_timeout and the primary still accepts writes when its lease expires (timing.md §5.2
- * assumes the next iteration starts by U + loop_wait). The sweep runs with it.
+ * <p>{@code backgroundWrites} (FINDING 2, see {@code SimNode.submit}): the status, history and
+ * end-of-iteration member writes run on their own writer ({@code BackgroundWrites}) instead of in
+ * the loop thread. Without it a DCS that stops answering right after a successful refresh delays
+ * the next iteration by up to 2 × retry_timeout and the primary still accepts writes when its lease
+ * expires (timing.md §5.2 assumes the next iteration starts by U + loop_wait).
  *
- * <p>{@code raceOnCurrentStatus} (FINDING 3, see {@code SimNode.tryAcquireLock}): the leader key is
- * created only if {@code status} is still the one the race was decided on. Without it a node
- * paused between reading the snapshot and creating the key promotes on a position judged against
- * an old status.optime (another leader came and went meanwhile) and violates invariant 2.
+ * <p>{@code reReadBeforeRace} (FINDING 3, see {@code SimNode.tryAcquireLock}): right before creating
+ * the leader key the snapshot is read again; a leader or a changed status.optime since the
+ * iteration's read takes the "lost" branch ({@code ActionExecutor.snapshotOutdated}). Without it a
+ * node paused between reading the snapshot and creating the key promotes on a position judged
+ * against an old status.optime (another leader came and went meanwhile) and violates invariant 2.
  *
  * <p>{@code roleBeforeStandbyStart} (FINDING 4, see {@code SimNode.startStandby}): a former primary
  * that is started as a standby is no longer "primary" in the daemon's state while it starts. Without
  * it the role stays "primary" during an async rejoin; a DCS failure in that window "demotes" the
  * starting standby (stop, restart read-only without upstream) behind the async task's back, the task
  * then records the upstream it had launched, and the replica never streams again (invariant 4).
+ *
+ * <p>{@code switchoverLagCheck} (FINDING 5, a decision, see {@code Deciders#of(SimConfig)}): while a
+ * switchover or manual failover request is pending only the named candidate skips the lag check.
+ * The daemon ({@code ManualFailover.candidateSide}, as ha-loop.md §8.3 step 4 and Patroni) compares
+ * every node without it; a node that cannot see the caught-up candidate (partition, freeze, slow
+ * REST) then takes over megabytes behind the shutdown checkpoint the old leader published
+ * (invariant 6). This fix is not in the daemon yet: the sweep runs with it as the proposal.
+ *
+ * <p>{@code demoteLocklessPrimaryDuringAsync} (FINDING 6, a decision, see {@code Deciders}): during
+ * a long action a primary without the lock is stopped also when nobody holds the lock. Not in the
+ * daemon yet ({@code AsyncActionPolicy} stops it only when someone else leads): proposal.
+ *
+ * <p>{@code switchovers}: the fault schedule also writes switchover and manual failover requests.
  */
 record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximumLagOnFailover, boolean usePgRewind,
                  boolean oneNofailover, double warmupSeconds, double faultWindowSeconds, double meanFaultGapSeconds,
                  Bug bug, boolean replicaRewindCheck,
-                 boolean leaderWriteBudget, boolean raceOnCurrentStatus, boolean roleBeforeStandbyStart) {
+                 boolean backgroundWrites, boolean reReadBeforeRace, boolean roleBeforeStandbyStart,
+                 boolean switchoverLagCheck, boolean demoteLocklessPrimaryDuringAsync, boolean switchovers) {
 
     /** Safety checks a planted bug removes. */
     enum Bug {
@@ -61,21 +78,31 @@ record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximu
         boolean defaults = (seed & 1) == 0;
         int nodes = r.nextInt(4) == 0 ? 4 : 3;
         return new SimConfig(nodes, defaults ? 30 : 20, defaults ? 10 : 2, defaults ? 10 : 5, 1_048_576,
-                r.nextInt(5) != 0, r.nextInt(4) == 0, 45, 180, 10, bug, true, true, true, true);
+                r.nextInt(5) != 0, r.nextInt(4) == 0, 45, 180, 10, bug, true, true, true, true, true, true, true);
     }
 
-    /** The executor model without the proposed fix of one finding (1-4), everything else as in the sweep. */
+    /** The model without the fix of one finding (1-6), everything else as in the sweep. */
     SimConfig withoutFix(int finding) {
         return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
                 warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, replicaRewindCheck && finding != 1,
-                leaderWriteBudget && finding != 2, raceOnCurrentStatus && finding != 3,
-                roleBeforeStandbyStart && finding != 4);
+                backgroundWrites && finding != 2, reReadBeforeRace && finding != 3,
+                roleBeforeStandbyStart && finding != 4, switchoverLagCheck && finding != 5,
+                demoteLocklessPrimaryDuringAsync && finding != 6, switchovers);
     }
 
-    /** The daemon as it is today: none of the proposed fixes. */
-    SimConfig asDaemonToday() {
+    /** The daemon before the fixes of all four findings. */
+    SimConfig beforeFixes() {
         return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
-                warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, false, false, false, false);
+                warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, false, false, false, false, switchoverLagCheck,
+                demoteLocklessPrimaryDuringAsync, switchovers);
+    }
+
+    /** The fault schedule of the sweep before issue #3's switchover requests (the old seeds' schedules). */
+    SimConfig withoutSwitchovers() {
+        return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
+                warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, replicaRewindCheck, backgroundWrites,
+                reReadBeforeRace, roleBeforeStandbyStart, switchoverLagCheck,
+                demoteLocklessPrimaryDuringAsync, false);
     }
 
     /**

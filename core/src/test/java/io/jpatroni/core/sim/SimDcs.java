@@ -215,6 +215,22 @@ final class SimDcs {
         return true;
     }
 
+    /** Compare-and-set on the key's mod revision ({@code setFailoverValue} with a version). */
+    boolean putIfVersion(String key, String value, long version, String writer) {
+        Entry e = keys.get(key);
+        if (e == null || e.modRevision != version) {
+            return false;
+        }
+        write(key, value, 0, writer);
+        return true;
+    }
+
+    /** The raw text of a key right now (for the invariants, not visible to nodes). */
+    String valueNow(String key) {
+        Entry e = keys.get(key);
+        return e == null ? null : e.value;
+    }
+
     boolean putIfAbsent(String key, String value, String writer) {
         if (keys.containsKey(key)) {
             return false;

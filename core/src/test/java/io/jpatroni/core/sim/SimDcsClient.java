@@ -246,6 +246,13 @@ final class SimDcsClient {
                 : sim.dcs().put(KeyLayout.INITIALIZE, value, 0, node.name), done, () -> done.accept(false));
     }
 
+    /** {@code setFailoverValue}: unconditional, or compare-and-set on the version read. */
+    void setFailoverValue(String value, java.util.OptionalLong version, Consumer<Boolean> done) {
+        call(deadline(), () -> version.isPresent()
+                        ? sim.dcs().putIfVersion(KeyLayout.FAILOVER, value, version.getAsLong(), node.name)
+                        : sim.dcs().put(KeyLayout.FAILOVER, value, 0, node.name), done, () -> done.accept(false));
+    }
+
     void put(String key, String value, long deadline, Consumer<Boolean> done) {
         call(deadline, () -> sim.dcs().put(key, value, 0, node.name), done, () -> done.accept(false));
     }

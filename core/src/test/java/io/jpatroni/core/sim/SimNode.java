@@ -83,6 +83,9 @@ final class SimNode {
     private final List<Runnable> pending = new ArrayList<>();
     /** PostgreSQL may outlive its lock while this daemon is frozen or dead: no watchdog is modelled. */
     boolean orphanExempt;
+    /** For invariant 6: while a graceful demotion deletes the leader key, what it acknowledged and the request it acted on. */
+    long releasingAcknowledged = -1;
+    Optional<String> releasingCandidate = Optional.empty();
     private long resumedAt;
     private long iterationStartedAt;
     private SimDcsClient dcs;
@@ -105,6 +108,10 @@ final class SimNode {
     private String lastMessage;
     /** FINDING 1's fix: Patroni's rewind state CHECK, kept until the check could be made. */
     private boolean rewindCheckPending;
+
+    // ---- BackgroundWrites (FINDING 2's fix): one writer, newest pending write per kind
+    private final LinkedHashMap<String, Consumer<Runnable>> backgroundPending = new LinkedHashMap<>();
+    private boolean backgroundBusy;
 
     // ---- loop scheduling (models HaLoop.run and the etcd watch)
     private long nextRun;
@@ -145,6 +152,8 @@ final class SimNode {
         lastStatusWritten = null;
         lastMessage = null;
         rewindCheckPending = true; // first contact with a running replica
+        backgroundPending.clear();
+        backgroundBusy = false;
         sleeping = false;
         wakePending = false;
         nextRun = sim.clock().now();
@@ -211,17 +220,38 @@ final class SimNode {
         return alive && !frozen && leaderFlag && now < leaderFlagUntil;
     }
 
-    /**
-     * The retry deadline of a non-critical write. The daemon gives each one retry_timeout. With
-     * FINDING 2's fix a lock holder that refreshed the lock this iteration must be done with them by
-     * the iteration's planned end, so the next iteration (which notices a lost DCS) starts in time.
-     */
+    /** The retry deadline of a write: every DCS request gets retry_timeout. */
     private long writeDeadline() {
-        long full = dcs.deadline();
-        if (sim.config().leaderWriteBudget() && leaderFlag) {
-            return Math.min(full, iterationStartedAt + Scheduler.sec(sim.config().loopWait()));
+        return dcs.deadline();
+    }
+
+    /**
+     * Models BackgroundWrites.submit (FINDING 2's fix): the write runs on the writer thread, one at a
+     * time in submission order, a pending write of the same kind replaced by the newer one; the loop
+     * does not wait. Without the fix the loop thread does the write itself and waits for it.
+     */
+    private void submit(String kind, Consumer<Runnable> write, Runnable then) {
+        if (!sim.config().backgroundWrites()) {
+            write.accept(then);
+            return;
         }
-        return full;
+        backgroundPending.put(kind, write);
+        if (!backgroundBusy) {
+            nextBackgroundWrite();
+        }
+        then.run();
+    }
+
+    private void nextBackgroundWrite() {
+        var it = backgroundPending.entrySet().iterator();
+        if (!it.hasNext()) {
+            backgroundBusy = false;
+            return;
+        }
+        Consumer<Runnable> write = it.next().getValue();
+        it.remove();
+        backgroundBusy = true;
+        write.accept(guard(this::nextBackgroundWrite));
     }
 
     private void setLeaderFlag(boolean held) {
@@ -310,7 +340,7 @@ final class SimNode {
         }
         Obs local = observe();
         Runnable rest = () -> {
-            if (cluster.isUnlocked() && local.running() && async == null) {
+            if ((cluster.isUnlocked() || cluster.failover().isPresent()) && local.running() && async == null) {
                 fetchPeers(raceCandidates(cluster), peers -> decideAndExecute(cluster, local, peers));
             } else {
                 decideAndExecute(cluster, local, List.of());
@@ -329,7 +359,8 @@ final class SimNode {
         Decision decision = sim.decider().decide(input);
         execute(decision, cluster, input, message -> {
             Obs after = observe();
-            publishMember(after, () -> {
+            String member = memberJson(after);
+            submit("member", written -> dcs.touchMember(member, dcs.deadline(), ok -> written.run()), () -> {
                 publishedQuery = after.query();
                 finishIteration(message);
             });
@@ -545,9 +576,12 @@ final class SimNode {
             releaseLock(cluster, () -> k.accept(null));
         } else if (action instanceof HaAction.WriteInitialize write) {
             dcs.initialize(cluster.initialize().isEmpty(), write.sysid(), ok -> k.accept(null));
-        } else if (action instanceof HaAction.ClearFailover) {
-            // Hook: manual switchover/failover requests are not simulated (the daemon does not implement them yet).
-            dcs.put(KeyLayout.FAILOVER, "{}", dcs.deadline(), ok -> k.accept(null));
+        } else if (action instanceof HaAction.ClearFailover clear) {
+            dcs.setFailoverValue("{}", clear.version(), ok -> {
+                sim.trace().log(name, "failover key " + (ok ? "cleared" : "not cleared")
+                        + clear.version().stream().mapToObj(v -> " (CAS on version " + v + ")").findFirst().orElse(""));
+                k.accept(null);
+            });
         } else if (action instanceof HaAction.Bootstrap) {
             startAsync("bootstrap", this::bootstrapTask);
             k.accept(null);
@@ -566,13 +600,13 @@ final class SimNode {
             startAsync("start", (ok, failed) -> startStandby(Optional.empty(), ok, failed));
             k.accept(null);
         } else if (action instanceof HaAction.Promote) {
-            sim.checkPromotion(this, pg.lsn);
+            sim.checkPromotion(this, pg.lsn, input);
             startAsync("promote", this::promoteTask);
             k.accept(null);
         } else if (action instanceof HaAction.Demote demote) {
             demote(demote.mode(), cluster, () -> k.accept(null), pgError);
         } else if (action instanceof HaAction.Follow follow) {
-            follow(cluster, follow.leader(), () -> k.accept(null), pgError);
+            follow(cluster, follow.leader(), () -> k.accept(null));
         } else if (action instanceof HaAction.Rejoin rejoin) {
             startAsync("rejoin", (ok, failed) -> rejoin(cluster, rejoin.leader(), ok, failed));
             k.accept(null);
@@ -586,19 +620,30 @@ final class SimNode {
     }
 
     /**
-     * FINDING 3: the race is decided on the snapshot read at the start of the iteration; a pause
-     * before the acquire can make that snapshot arbitrarily old while the key is free again. With
-     * {@link SimConfig#raceOnCurrentStatus()} the create-if-absent also requires {@code status} to be
-     * unchanged since that read (one more compare in the same etcd transaction).
+     * Models the TryAcquireLock branch of ActionExecutor.perform. FINDING 3: the race is decided on
+     * the snapshot read at the start of the iteration; a pause before the acquire can make it
+     * arbitrarily old while the key is free again. With {@link SimConfig#reReadBeforeRace()} the
+     * snapshot is read again first (ActionExecutor.snapshotOutdated): a leader, or a status.optime
+     * other than the one the race was decided on, takes the "lost" branch; a failed read is a DCS failure.
      */
     private void tryAcquireLock(HaAction.TryAcquireLock race, ClusterView cluster, Consumer<Decision> k,
                                 Runnable dcsError) {
-        long expected = sim.config().raceOnCurrentStatus()
-                ? cluster.raw().status().map(v -> v.version()).orElse(0L) : -1;
-        dcs.attemptToAcquireLeader(expected, won -> {
+        Runnable acquire = () -> dcs.attemptToAcquireLeader(-1, won -> {
             setLeaderFlag(won);
             sim.trace().log(name, won ? "acquired the leader lock" : "could not acquire the leader lock");
             k.accept(won ? race.ifWon() : race.ifLost());
+        }, dcsError);
+        if (!sim.config().reReadBeforeRace()) {
+            acquire.run();
+            return;
+        }
+        dcs.getCluster(now -> {
+            if (now.leader().isPresent() || now.statusOptime() != cluster.statusOptime()) {
+                sim.trace().log(name, "the cluster changed since this iteration read it: not racing on an old snapshot");
+                k.accept(race.ifLost());
+            } else {
+                acquire.run();
+            }
         }, dcsError);
     }
 
@@ -615,20 +660,34 @@ final class SimNode {
             }
             setLeaderFlag(believed);
             if (believed) {
-                publishStatus(() -> k.accept(renew.ifHeld()));
+                publishStatusInBackground(() -> k.accept(renew.ifHeld()));
             } else {
                 k.accept(renew.ifLost());
             }
         }, onError);
     }
 
-    /** Models PrimaryUpkeep.publishStatus: {@code status} = my flush position, skipped when unchanged. */
-    private void publishStatus(Runnable then) {
+    /** Models PrimaryUpkeep.publishStatus: {@code status} = my flush position, written by the background writer. */
+    private void publishStatusInBackground(Runnable then) {
         if (!pg.acceptsConnections() || pg.inRecovery) {
             then.run();
             return;
         }
         String json = Json.write(Map.of("optime", pg.lsn));
+        submit("status", written -> writeStatus(json, written), then);
+    }
+
+    /** Models PrimaryUpkeep.publishOptime(): the current position, written and waited for. */
+    private void publishOptime(Runnable then) {
+        if (!pg.acceptsConnections() || pg.inRecovery) {
+            then.run();
+            return;
+        }
+        writeStatus(Json.write(Map.of("optime", pg.lsn)), then);
+    }
+
+    /** Models PrimaryUpkeep.writeStatus: skipped when unchanged. */
+    private void writeStatus(String json, Runnable then) {
         if (json.equals(lastStatusWritten)) {
             then.run();
             return;
@@ -642,7 +701,7 @@ final class SimNode {
     }
 
     private void releaseLock(ClusterView cluster, Runnable then) {
-        publishStatus(() -> {
+        publishOptime(() -> {
             if (cluster == null || cluster.leader().isEmpty()) {
                 setLeaderFlag(false);
                 then.run();
@@ -675,6 +734,11 @@ final class SimNode {
 
     /** Models ActionExecutor.demote: the stop ends writes at once; then per mode. */
     private void demote(DemoteMode mode, ClusterView cluster, Runnable then, Runnable pgError) {
+        if (mode == DemoteMode.GRACEFUL) {
+            startAsync("demote", (ok, failed) -> demoteGracefully(cluster, ok, failed));
+            then.run();
+            return;
+        }
         pgState = "stopping";
         pg.stop(mode != DemoteMode.OFFLINE, guard(() -> {
             pgState = "stopped";
@@ -690,8 +754,65 @@ final class SimNode {
                     startAsync("rejoin", (ok, failed) -> rejoin(cluster, otherLeader(cluster), ok, failed));
                     then.run();
                 }
+                case GRACEFUL -> throw new IllegalStateException("graceful demotion runs as an async task");
             }
         }));
+    }
+
+    /**
+     * Models ActionExecutor.demoteGracefully (an async task "demote"): CHECKPOINT, fast stop (the
+     * shutdown checkpoint reaches the connected replicas, see {@link SimPostgres#stop}), status.optime
+     * = the checkpoint location from pg_control, delete the leader key, then follow the new leader.
+     * Meanwhile the loop keeps renewing the lock it read in its snapshot (AsyncActionPolicy).
+     */
+    private void demoteGracefully(ClusterView cluster, Runnable ok, Runnable failed) {
+        pg.shortCommand(guard(() -> {
+            long checkpoint = pg.acceptsWrites() ? pg.lsn : pg.lastCheckpoint; // CHECKPOINT (its failure is ignored)
+            pg.lastCheckpoint = checkpoint;
+            pgState = "stopping";
+            long acknowledged = pg.lsn;
+            pg.stop(false, guard(() -> {
+                pgState = "stopped";
+                role = "demoted";
+                firstContact = false;
+                long location = SimPostgres.SHUT_DOWN.equals(pg.controlState) ? pg.lsn : pg.lastCheckpoint;
+                writeStatus(Json.write(Map.of("optime", location)), () -> {
+                    Runnable released = () -> {
+                        releasingAcknowledged = -1;
+                        setLeaderFlag(false);
+                        sim.trace().log(name, "Leader key released");
+                        followTheNewLeader(sim.clock().now()
+                                + Scheduler.sec(2L * sim.config().loopWait() + 5), ok, failed);
+                    };
+                    if (cluster.leader().isPresent()) {
+                        releasingAcknowledged = acknowledged;
+                        releasingCandidate = cluster.failover().flatMap(f -> f.candidate());
+                        dcs.deleteLeader(deleted -> released.run());
+                    } else {
+                        released.run();
+                    }
+                });
+            }));
+        }));
+    }
+
+    /** Models ActionExecutor.followTheNewLeader: poll every 200 ms for another leader running as primary. */
+    private void followTheNewLeader(long deadline, Runnable ok, Runnable failed) {
+        if (sim.clock().now() - deadline >= 0) {
+            sim.trace().log(name, "no new leader after the switchover; starting read-only");
+            startStandby(Optional.empty(), ok, failed);
+            return;
+        }
+        Runnable again = () -> sim.clock().after(Scheduler.sec(0.2), guard(() -> followTheNewLeader(deadline, ok,
+                failed)));
+        dcs.getCluster(now -> {
+            Optional<String> leader = otherLeader(now);
+            if (leader.isPresent() && now.member(leader.get()).map(MemberInfo::isPrimaryRole).orElse(false)) {
+                rejoin(now, leader, ok, failed);
+            } else {
+                again.run();
+            }
+        }, again);
     }
 
     private Optional<String> otherLeader(ClusterView cluster) {
@@ -710,7 +831,8 @@ final class SimNode {
             if ("[]".equals(stored)) {
                 then.run();
             } else {
-                dcs.put(KeyLayout.HISTORY, "[]", writeDeadline(), ok -> then.run());
+                submit("history", written -> dcs.put(KeyLayout.HISTORY, "[]", writeDeadline(), ok -> written.run()),
+                        then);
             }
             return;
         }
@@ -727,7 +849,8 @@ final class SimNode {
             fresh.add(List.of(h.get(i - 1).number(), h.get(i).start(), "no recovery target specified",
                     "2024-01-01T00:00:00.000000+00:00", i == h.size() - 1 ? name : ""));
         }
-        dcs.put(KeyLayout.HISTORY, Json.write(fresh), writeDeadline(), ok -> then.run());
+        String json = Json.write(fresh);
+        submit("history", written -> dcs.put(KeyLayout.HISTORY, json, writeDeadline(), ok -> written.run()), then);
     }
 
     // ================================================================== async tasks (models AsyncRunner + tasks)
@@ -829,13 +952,15 @@ final class SimNode {
         if (sim.config().roleBeforeStandbyStart() && "primary".equals(role)) {
             role = "demoted";
         }
+        if (sim.config().replicaRewindCheck()) {
+            rewindCheckPending = true; // FINDING 1's fix: every start re-checks divergence
+        }
         pgState = "starting";
         if (pg.running()) {
             failed.run();
             return;
         }
         pg.start(follow, true, Scheduler.sec(60), guard(up -> {
-            rewindCheckPending |= follow.isPresent(); // FINDING 1's fix: every start re-checks divergence
             upstream = follow.map(h -> h + ":5432");
             pgState = up ? "running" : "starting";
             firstContact = false;
@@ -844,14 +969,15 @@ final class SimNode {
     }
 
     /**
-     * Models ReplicaRecovery.follow: repoint a running replica; a demoted primary goes through rejoin.
+     * Models ReplicaRecovery.follow and its use in ActionExecutor: repoint a running replica; a
+     * demoted primary, or a replica that diverged from the leader, is rejoined by an async task.
      * FINDING 1: with {@link SimConfig#replicaRewindCheck()} a running replica checks for divergence
-     * as Patroni does (ha-loop.md §13.1: after first contact, after a change of primary_conninfo,
-     * when the leader's timeline is ahead; a check that cannot be made yet — leader unreachable or
-     * still in recovery — stays pending) and rewinds when needed. The daemon never checks a running
-     * replica, and one that received WAL beyond the new leader's fork point never streams again.
+     * (ha-loop.md §13.1: after first contact, after a start or a change of primary_conninfo, when the
+     * leader's timeline is ahead; a check that cannot be made yet — leader unreachable or still in
+     * recovery — stays pending). Without it a replica that received WAL beyond the new leader's
+     * fork point never streams again.
      */
-    private void follow(ClusterView cluster, Optional<String> leader, Runnable then, Runnable pgError) {
+    private void follow(ClusterView cluster, Optional<String> leader, Runnable then) {
         if (leader.isEmpty()) {
             then.run();
             return;
@@ -861,20 +987,27 @@ final class SimNode {
             then.run();
             return;
         }
+        Runnable rejoinAsync = () -> {
+            startAsync("rejoin", (ok, failed) -> rejoin(cluster, leader, ok, failed));
+            then.run();
+        };
         if ("demoted".equals(role) || "primary".equals(role)) {
-            rejoin(cluster, leader, then, pgError, false);
+            rejoinAsync.run();
             return;
         }
-        if (sim.config().replicaRewindCheck() && pg.acceptsConnections() && pg.inRecovery) {
+        if (sim.config().replicaRewindCheck()) {
             long leaderTimeline = cluster.member(leader.get()).map(m -> m.timeline().orElse(0)).orElse(0L);
-            rewindCheckPending |= leaderTimeline > pg.timeline();
+            long mine = pg.acceptsConnections() ? pg.timeline() : Long.MAX_VALUE;
+            rewindCheckPending |= leaderTimeline > mine;
             if (rewindCheckPending) {
                 Optional<Boolean> need = pg.rewindNeeded(target.get());
-                rewindCheckPending = need.orElse(true); // cleared once the rejoin really starts
                 if (need.orElse(false)) {
-                    sim.trace().log(name, "replica diverged from " + leader.get() + ": rejoining with pg_rewind");
-                    rejoin(cluster, leader, then, pgError, true);
+                    sim.trace().log(name, "my timeline diverged from " + leader.get() + "'s: rejoining");
+                    rejoinAsync.run();
                     return;
+                }
+                if (need.isPresent()) {
+                    rewindCheckPending = false;
                 }
             }
         }
@@ -885,20 +1018,17 @@ final class SimNode {
         }
         sim.trace().log(name, "changing primary_conninfo and reloading: following " + leader.get());
         pg.follow(target.get(), guard(() -> {
-            rewindCheckPending = true; // a new upstream may have forked from our history
             upstream = Optional.of(key);
             role = "replica";
+            if (sim.config().replicaRewindCheck()) {
+                rewindCheckPending = true; // a new upstream may have forked from our history
+            }
             then.run();
         }));
     }
 
     /** Models ReplicaRecovery.rejoin: stop, crash recovery, pg_rewind or a fresh clone when diverged, start. */
     private void rejoin(ClusterView cluster, Optional<String> leader, Runnable ok, Runnable failed) {
-        rejoin(cluster, leader, ok, failed, false);
-    }
-
-    private void rejoin(ClusterView cluster, Optional<String> leader, Runnable ok, Runnable failed,
-                        boolean knownDiverged) {
         if (leader.isEmpty()) {
             Runnable after = () -> {
                 if (!"demoted".equals(role)) {
@@ -921,7 +1051,6 @@ final class SimNode {
             return;
         }
         String target = leaderMember.get().host().orElse(leader.get());
-        rewindCheckPending = false;
         Runnable afterStop = () -> {
             boolean wasPrimary = PRIMARY_STATES.contains(pg.controlState);
             Runnable afterRecovery = () -> pg.shortCommand(guard(() -> {
@@ -930,7 +1059,7 @@ final class SimNode {
                     role = "replica";
                     ok.run();
                 }, failed);
-                if (knownDiverged || diverged.orElse(wasPrimary)) {
+                if (diverged.orElse(wasPrimary)) {
                     rewindOrReclone(target, start, failed);
                 } else {
                     start.run();

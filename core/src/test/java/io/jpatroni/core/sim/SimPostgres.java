@@ -25,6 +25,8 @@ final class SimPostgres {
     static final String SHUT_DOWN_IN_RECOVERY = "shut down in recovery";
     static final String IN_PRODUCTION = "in production";
     static final String IN_ARCHIVE_RECOVERY = "in archive recovery";
+    /** Size of the shutdown checkpoint record a fast stop of a primary writes. */
+    static final long SHUTDOWN_CHECKPOINT_BYTES = 120;
 
     final String name;
     private final Simulation sim;
@@ -42,6 +44,8 @@ final class SimPostgres {
     /** Normal replication delay in seconds, and a spike (0 when none). */
     double lagSeconds;
     double lagSpikeSeconds;
+    /** pg_control's latest checkpoint location (CHECKPOINT, shutdown checkpoint). */
+    long lastCheckpoint;
     private long op; // identity of the current postmaster-changing operation
     private long writeRemainder;
 
@@ -192,6 +196,9 @@ final class SimPostgres {
         sim.trace().log(name, "PG: stopping (" + (immediate ? "immediate" : "fast") + "), writes refused");
         later(immediate ? 0.05 : 0.2, immediate ? 0.4 : 2.0, () -> {
             if (op == me) {
+                if (!immediate && !inRecovery) {
+                    shutdownCheckpoint();
+                }
                 phase = Phase.STOPPED;
                 streaming = false;
                 controlState = immediate ? (inRecovery ? IN_ARCHIVE_RECOVERY : IN_PRODUCTION)
@@ -200,6 +207,26 @@ final class SimPostgres {
             }
             done.run();
         });
+    }
+
+    /**
+     * A fast stop of a primary writes the shutdown checkpoint, and the walsenders send everything up
+     * to it to the standbys connected at that moment before the postmaster exits.
+     */
+    private void shutdownCheckpoint() {
+        lsn += SHUTDOWN_CHECKPOINT_BYTES;
+        lastCheckpoint = lsn;
+        for (String other : sim.nodeNames()) {
+            SimPostgres r = sim.postgres(other);
+            if (r == this || !r.acceptsConnections() || !r.inRecovery || !r.upstream.map(name::equals).orElse(false)
+                    || !sim.network().linked(name, other) || !r.hasData || !sysid.equals(r.sysid)
+                    || r.lsn > divergence(r.history, history)) {
+                continue;
+            }
+            r.lsn = Math.max(r.lsn, lsn);
+            r.history = history;
+            sim.trace().log(other, "PG: received the shutdown checkpoint of " + name + " (" + lsn + ")");
+        }
     }
 
     void crash() {
@@ -233,6 +260,7 @@ final class SimPostgres {
     }
 
     private void newTimeline(String why) {
+        sim.onNewTimeline(name, history, lsn);
         List<Tli> h = new ArrayList<>(history);
         h.add(new Tli(timeline() + 1, sim.newTimelineUid(), lsn));
         history = List.copyOf(h);

@@ -19,7 +19,10 @@ final class Simulation implements SimDcs.Listener {
     /** Virtual time zero as a wall-clock instant (scheduled switchovers compare against it). */
     static final java.time.Instant EPOCH = java.time.Instant.parse("2026-01-01T00:00:00Z");
 
-    /** The first broken invariant: its number (1-5 as in the issue), what happened, and when. */
+    /**
+     * The first broken invariant: its number (1-5 as in the issue, 6 and 7 for switchovers), what
+     * happened, and when.
+     */
     record Violation(int invariant, String text, long at) {
         @Override
         public String toString() {
@@ -46,6 +49,15 @@ final class Simulation implements SimDcs.Listener {
     private long lastAdvance;
     private long events;
     private Violation violation;
+    /** Invariant 6: a graceful hand-over whose caught-up candidate makes the next promotion's position checkable. */
+    private PlannedSwitchover planned;
+    /** The named candidate that took the lock: its promotion stays exempt from the lag limit while it holds that lock. */
+    private String operatorChosen;
+
+    /** The old leader's history and last acknowledged position at its fast stop, and who had all of it at the release. */
+    private record PlannedSwitchover(String oldLeader, List<SimPostgres.Tli> history, long acknowledged,
+                                     List<String> caughtUp) {
+    }
 
     Simulation(long seed, SimConfig config, boolean traced) {
         this.seed = seed;
@@ -53,7 +65,7 @@ final class Simulation implements SimDcs.Listener {
         this.rng = new Random(seed);
         this.trace = new Trace(traced, clock);
         this.dcs = new SimDcs(clock, trace, this);
-        this.decider = Deciders.of(config.bug());
+        this.decider = Deciders.of(config);
         this.writeRate = 20_000 + rng.nextInt(180_000);
         int nofailover = config.oneNofailover() ? rng.nextInt(config.nodes()) : -1;
         for (int i = 0; i < config.nodes(); i++) {
@@ -80,7 +92,7 @@ final class Simulation implements SimDcs.Listener {
             events++;
             checkSafety();
             if (clock.now() >= healedAt) {
-                if (converged().isEmpty()) {
+                if (converged().isEmpty() && pendingRequest().isEmpty()) {
                     convergedSince = convergedSince < 0 ? clock.now() : convergedSince;
                 } else {
                     convergedSince = -1;
@@ -93,6 +105,11 @@ final class Simulation implements SimDcs.Listener {
             if (why.isPresent()) {
                 violate(4, String.format("not converged %.0f s after the last fault healed (t=%.3f): %s",
                         config.convergenceBoundMicros() / 1e6, healedAt / 1e6, why.get()));
+            }
+            Optional<String> request = pendingRequest();
+            if (request.isPresent()) {
+                violate(7, String.format("%.0f s after the last fault healed (t=%.3f) the failover key still holds "
+                        + "a request: %s", config.convergenceBoundMicros() / 1e6, healedAt / 1e6, request.get()));
             }
         }
         return new Result(seed, config, Optional.ofNullable(violation), trace.lines(), events, clock.now(), healedAt,
@@ -180,6 +197,15 @@ final class Simulation implements SimDcs.Listener {
 
     @Override
     public void changed(String key, String writer) {
+        if (KeyLayout.LEADER.equals(key) && operatorChosen != null && !operatorChosen.equals(dcs.leaderNow())) {
+            operatorChosen = null;
+        }
+        SimNode releasing = nodes.get(writer);
+        if (KeyLayout.LEADER.equals(key) && dcs.leaderNow() == null && releasing != null
+                && releasing.releasingAcknowledged >= 0) {
+            onGracefulRelease(releasing, releasing.releasingAcknowledged, releasing.releasingCandidate);
+            releasing.releasingAcknowledged = -1;
+        }
         if (!KeyLayout.LEADER.equals(key) && !KeyLayout.CONFIG.equals(key) && !KeyLayout.STATUS.equals(key)) {
             return;
         }
@@ -202,6 +228,9 @@ final class Simulation implements SimDcs.Listener {
     /** Invariants 1 and 5 at every instant. */
     private void checkSafety() {
         long now = clock.now();
+        if (planned != null && nodes.values().stream().anyMatch(n -> n.pg.acceptsWrites())) {
+            planned = null; // a primary again (a promotion was checked when its timeline began)
+        }
         SimNode believer = null;
         String holder = dcs.leaderNow();
         for (SimNode n : nodes.values()) {
@@ -235,17 +264,74 @@ final class Simulation implements SimDcs.Listener {
 
     /**
      * Invariant 2, when a node decides to promote: its PostgreSQL's actual WAL position (at least what
-     * the decision observed) against the DCS's status.optime at that instant.
+     * the decision observed) against the DCS's status.optime at that instant. The candidate an operator
+     * named in a pending request is exempt from the lag limit (not from nofailover).
      */
-    void checkPromotion(SimNode node, long walPosition) {
+    void checkPromotion(SimNode node, long walPosition, io.jpatroni.core.ha.HaInput input) {
         if (node.nofailover) {
             violate(2, node.name + " promotes although it is tagged nofailover");
+        }
+        var request = input == null ? Optional.<io.jpatroni.core.cluster.ClusterView.FailoverRequest>empty()
+                : input.cluster().failover();
+        if (request.flatMap(r -> r.candidate()).map(node.name::equals).orElse(false)) {
+            // ha-loop.md §8.3 step 1.1: the candidate an operator named takes over whatever its lag.
+            trace.log("SIM:", node.name + " promotes as the named candidate of " + request.get()
+                    + " (lag limit does not apply)");
+            operatorChosen = node.name;
+            return;
+        }
+        if (node.name.equals(operatorChosen) && node.name.equals(dcs.leaderNow())) {
+            trace.log("SIM:", node.name + " promotes again under the lock it took as the named candidate");
+            return;
         }
         long optime = dcs.statusOptimeNow();
         if (optime > 0 && optime - walPosition > config.maximumLagOnFailover()) {
             violate(2, String.format("%s promotes at %d, %d bytes behind the last leader position %d (limit %d)",
                     node.name, walPosition, optime - walPosition, optime, config.maximumLagOnFailover()));
         }
+    }
+
+    /**
+     * Invariant 6 when a graceful demotion deletes the leader key on the DCS: remember what the old
+     * leader had acknowledged when its fast stop began if the candidate of the request it acted on
+     * (any failover-eligible replica when none was named) had all of it at that instant.
+     */
+    private void onGracefulRelease(SimNode old, long acknowledged, Optional<String> candidate) {
+        List<String> caughtUp = nodes.values().stream()
+                .filter(n -> n != old && !n.nofailover && n.pg.hasData && old.pg.sysid.equals(n.pg.sysid)
+                        && n.pg.lsn >= acknowledged && SimPostgres.divergence(n.pg.history, old.pg.history) >= acknowledged)
+                .map(n -> n.name).toList();
+        boolean check = candidate.map(caughtUp::contains).orElse(!caughtUp.isEmpty());
+        trace.log("SIM:", String.format("%s released the lock after a fast stop at %d; candidate %s; caught up: %s%s",
+                old.name, acknowledged, candidate.orElse("(any)"), caughtUp, check ? "" : " (not checked)"));
+        planned = check ? new PlannedSwitchover(old.name, old.pg.history, acknowledged, caughtUp) : null;
+    }
+
+    /** A node's PostgreSQL begins a new timeline at {@code lsn} after {@code history}: invariant 6. */
+    void onNewTimeline(String name, List<SimPostgres.Tli> history, long lsn) {
+        PlannedSwitchover p = planned;
+        planned = null;
+        if (p == null) {
+            return;
+        }
+        long common = Math.min(lsn, SimPostgres.divergence(history, p.history()));
+        // A caught-up node must lose nothing; one that could not see them may lose what an automatic failover may.
+        if (name.equals(operatorChosen) && !p.caughtUp().contains(name)) {
+            trace.log("SIM:", name + " promotes as the candidate a later request named: the operator's choice");
+            return;
+        }
+        long allowed = p.caughtUp().contains(name) ? 0 : config.maximumLagOnFailover();
+        if (p.acknowledged() - common > allowed) {
+            violate(6, String.format("%s promotes at %d (shares %d with the old leader's history) after %s's planned "
+                            + "switchover: %d acknowledged bytes lost although %s had them all", name, lsn, common,
+                    p.oldLeader(), p.acknowledged() - common, p.caughtUp()));
+        }
+    }
+
+    /** Invariant 7: the failover key holds no request (absent or {}). */
+    private Optional<String> pendingRequest() {
+        return dcs.read().failover().isPresent()
+                ? Optional.of(dcs.valueNow(KeyLayout.FAILOVER)) : Optional.empty();
     }
 
     /** PostgreSQL left recovery (pg_ctl promote, or a standby started without standby.signal). */
