@@ -92,7 +92,11 @@ final class ManualFailover {
         if (request.leader().map(me::equals).orElse(false)) {
             return Optional.of(!failoverPossible(in, true));
         }
-        return Optional.of(Healthiest.comparesWellWithPeers(in, false, request.leader().map(Set::of).orElse(Set.of())));
+        // Only the candidate the operator named may skip the lag check (it returned above). Any other
+        // node stays within maximum_lag_on_failover of the last published position, as in an
+        // automatic failover: Patroni skips it for everybody, which lets a node that cannot see the
+        // caught-up replicas promote far behind (simulator seed 969).
+        return Optional.of(Healthiest.comparesWellWithPeers(in, true, request.leader().map(Set::of).orElse(Set.of())));
     }
 
     /**

@@ -97,7 +97,11 @@ final class ReplicaRecovery {
             return FollowOutcome.DONE;
         }
         if ("demoted".equals(state.role) || "primary".equals(state.role)) {
-            return FollowOutcome.REJOIN;
+            // Rejoin only once the leader runs as primary: a rejoin that can only wait would end at
+            // once and wake the loop straight into the next one (a hot loop, simulator seed 3127).
+            boolean leaderReady = cluster.member(leader.get())
+                    .map(m -> m.isPrimaryRole() && !m.checkpointAfterPromotePending()).orElse(false);
+            return leaderReady ? FollowOutcome.REJOIN : FollowOutcome.DONE;
         }
         long leaderTimeline = cluster.member(leader.get()).map(m -> m.timeline().orElse(0)).orElse(0L);
         if (leaderTimeline > localTimeline()) {

@@ -64,10 +64,24 @@ class AsyncActionSafetyTest {
     }
 
     @Test
-    void stillInRecoveryOrNobodyElseLeadingItWaits() {
+    void stillInRecoveryItWaits() {
         assertTrue(decide(cluster("node2"), promoting(false)).actions().isEmpty());
-        // No lock at all (e.g. bootstrapping, or the race is not decided): no one to yield to.
-        assertTrue(decide(cluster(null), promoting(true)).actions().isEmpty());
+    }
+
+    @Test
+    void aLocklessPrimaryIsStoppedAlsoWhenNobodyHoldsTheLock() {
+        // Seed 6886: a promote that finished during a freeze after the lease expired.
+        Decision d = decide(cluster(null), promoting(true));
+        assertEquals(List.of(new HaAction.Demote(DemoteMode.IMMEDIATE_NOLOCK)), d.actions());
+    }
+
+    @Test
+    void theBootstrappingPrimaryRunsBeforeAnybodyMayHoldTheLock() {
+        ClusterView initializing = ClusterView.decode(KeyLayout.assemble(List.of(
+                new KeyLayout.Node("initialize", "", 1, null))));
+        LocalNode bootstrapping = new LocalNode("node1", false, 1, false, Optional.of(SYSID), true, "running",
+                "primary", true, 1, 1, true, Optional.of("bootstrap"), BootstrapPhase.NONE, false);
+        assertTrue(decide(initializing, bootstrapping).actions().isEmpty());
     }
 
     @Test

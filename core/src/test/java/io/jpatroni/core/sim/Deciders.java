@@ -19,6 +19,7 @@ interface Deciders {
     static Deciders of(SimConfig config) {
         SimConfig.Bug bug = config.bug();
         Deciders plain = of(bug);
+        // Findings 5 and 6 are fixed in core.ha; these filters only restate the fixed decisions.
         if (!config.switchoverLagCheck() && !config.demoteLocklessPrimaryDuringAsync()) {
             return plain;
         }
