@@ -67,8 +67,10 @@ final class Callbacks implements AutoCloseable {
             Process previous = reload ? runningReload : running;
             if (previous != null && previous.isAlive()) {
                 LOG.warn("killing the previous callback {} (still running)", previous.info().command().orElse("?"));
-                previous.descendants().forEach(ProcessHandle::destroyForcibly);
+                // The script first, then its children: killing a child first lets the script run on.
+                List<ProcessHandle> children = previous.descendants().toList();
                 previous.destroyForcibly();
+                children.forEach(ProcessHandle::destroyForcibly);
             }
         }
         try {
