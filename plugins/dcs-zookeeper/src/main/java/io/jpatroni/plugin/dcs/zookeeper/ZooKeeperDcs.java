@@ -176,6 +176,11 @@ public final class ZooKeeperDcs implements Dcs {
 
     /** Closes the session (its ephemeral znodes vanish now) and opens a new one. */
     private void restartSession(DcsTiming t, String why) {
+        restartSession(t, why, CLOSE_WAIT);
+    }
+
+    /** @param closeWait how long to wait for the old session's close (bounded by the caller's budget) */
+    private void restartSession(DcsTiming t, String why, Duration closeWait) {
         synchronized (sessionLock) {
             if (closed) {
                 return;
@@ -184,19 +189,19 @@ public final class ZooKeeperDcs implements Dcs {
             CuratorFramework old = client;
             lastMember = null;
             holdsLock = false;
-            closeBounded(old);
+            closeBounded(old, closeWait);
             client = newClient(t);
             client.start();
         }
     }
 
     /** Closing sends closeSession; with the server gone it could wait, so the wait is bounded. */
-    private static void closeBounded(CuratorFramework old) {
+    private static void closeBounded(CuratorFramework old, Duration wait) {
         Thread closer = new Thread(old::close, "zookeeper-close");
         closer.setDaemon(true);
         closer.start();
         try {
-            closer.join(CLOSE_WAIT.toMillis());
+            closer.join(Math.max(1, wait.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -342,20 +347,23 @@ public final class ZooKeeperDcs implements Dcs {
     @Override
     public boolean deleteLeader(Leader current) {
         boolean mine;
+        Deadline deadline = deadline();
         try {
-            Answer read = calls.call("delete_leader", deadline(), getData(path(KeyLayout.LEADER)));
+            Answer read = calls.call("delete_leader", deadline, getData(path(KeyLayout.LEADER)));
             mine = read.ok() && memberName.equals(text(read.data()));
         } catch (DcsException e) {
             // Closing the session still makes the lock expire after ttl instead of being kept alive.
             LOG.error("Failed to read the leader key before deleting it: {}", e.getMessage());
-            restartSession(timing, "delete leader while ZooKeeper is unreachable");
+            // The read used up the budget: do not wait for a server that is gone to confirm the close.
+            restartSession(timing, "delete leader while ZooKeeper is unreachable", deadline.remaining());
             return false;
         }
         if (!mine) {
             return false;
         }
         // Closing the session removes the leader znode and this node's member znode in one go.
-        restartSession(timing, "release the leader lock");
+        restartSession(timing, "release the leader lock", CLOSE_WAIT.compareTo(deadline.remaining()) < 0
+                ? CLOSE_WAIT : deadline.remaining());
         return true;
     }
 
