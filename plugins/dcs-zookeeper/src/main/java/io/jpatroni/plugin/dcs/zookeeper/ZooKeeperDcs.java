@@ -690,7 +690,7 @@ public final class ZooKeeperDcs implements Dcs {
                 return;
             }
             closed = true;
-            closeBounded(client);
+            closeBounded(client, CLOSE_WAIT);
         }
     }
 
