@@ -75,6 +75,24 @@ public record MemberInfo(String name, String role, String state, String connUrl,
         return truthy(tags.get("clonefrom"));
     }
 
+    /** Excluded from synchronous duty: {@code nosync}, or a {@code sync_priority} of 0 or less. */
+    public boolean nosync() {
+        return truthy(tags.get("nosync")) || syncPriority() <= 0;
+    }
+
+    /** {@code sync_priority}, 1 when absent or not a number. */
+    public int syncPriority() {
+        Object p = tags.get("sync_priority");
+        if (p instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return p == null ? 1 : Integer.parseInt(p.toString().trim());
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
     public Optional<String> replicatefrom() {
         return Optional.ofNullable(tags.get("replicatefrom")).map(Object::toString);
     }

@@ -154,6 +154,19 @@ public record DynamicConfig(int ttl, int loopWait, int retryTimeout, long maximu
         return isQuorum(raw.get("synchronous_mode"));
     }
 
+    /**
+     * The primary manages synchronous_standby_names and the {@code sync} key: synchronous_mode on,
+     * strict or quorum (quorum is run as on), never in a standby cluster.
+     */
+    public boolean managesSynchronousReplication() {
+        return synchronousMode && !isStandbyCluster();
+    }
+
+    /** How many synchronous standbys to keep: synchronous_node_count, at least 1. */
+    public int effectiveSyncNodeCount() {
+        return Math.max(1, synchronousNodeCount);
+    }
+
     /** {@code maximum_lag_on_syncnode}, −1 (off) by default. */
     public long maximumLagOnSyncnode() {
         return ValueParsers.parseInt(raw.get("maximum_lag_on_syncnode"), null).orElse(-1);

@@ -20,6 +20,16 @@ public record HaInput(ClusterView cluster, LocalNode local, HaSettings settings,
         return cluster.leaderName().map(local.name()::equals).orElse(false);
     }
 
+    /** Synchronous mode is on and the {@code sync} key names its leader: only its members may take over. */
+    boolean syncActive() {
+        return settings.synchronousMode() && cluster.sync().isActive();
+    }
+
+    /** Named in the {@code sync} key, as a standby or as its leader. */
+    boolean inSync(String name) {
+        return cluster.sync().matches(name, true);
+    }
+
     /** The node's log prefix, e.g. "PAUSE: " while in maintenance mode. */
     String prefix() {
         return settings.pause() ? "PAUSE: " : "";

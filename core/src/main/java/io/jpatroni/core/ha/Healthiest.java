@@ -30,15 +30,24 @@ final class Healthiest {
         if (in.settings().pause() || local.nofailover()) {
             return false;
         }
+        boolean switchover = requested && in.cluster().failover().get().leader().isPresent();
+        if (switchover && in.syncActive() && !in.inSync(local.name())) {
+            return false;
+        }
         if (requested) {
             return ManualFailover.candidateSide(in).orElse(false);
+        }
+        if (in.syncActive() && !in.inSync(local.name())) {
+            return false; // an asynchronous standby may miss acknowledged commits
         }
         return comparesWellWithPeers(in, true, java.util.Set.of());
     }
 
     /**
      * §8.2.1: compare my position with every reachable peer's, except {@code excluded} (the leader
-     * stepping down in a switchover). The lag check is skipped for manual failovers.
+     * stepping down in a switchover). The lag check is skipped for manual failovers. In synchronous
+     * mode only the members of the {@code sync} key count, and the old primary (its leader) may be
+     * ahead: what it has beyond the synchronous standby's position was never acknowledged.
      */
     static boolean comparesWellWithPeers(HaInput in, boolean lagCheck, java.util.Set<String> excluded) {
         LocalNode local = in.local();
@@ -50,19 +59,25 @@ final class Healthiest {
         if (in.settings().checkTimeline() && (local.timeline() == 0 || local.timeline() < clusterTimeline)) {
             return false;
         }
+        boolean sync = in.syncActive();
+        java.util.Optional<String> formerLeader = sync ? in.cluster().sync().leader() : in.formerLeader();
         for (PeerStatus peer : in.peers()) {
-            if (peer.name().equals(local.name()) || !peer.usable() || excluded.contains(peer.name())) {
+            if (peer.name().equals(local.name()) || !peer.usable() || excluded.contains(peer.name())
+                    || (sync && !in.inSync(peer.name()))) {
                 continue;
             }
             if (!peer.inRecovery()) {
                 return false; // "Primary (X) is still alive"
             }
+            boolean peerIsFormerLeader = formerLeader.map(peer.name()::equalsIgnoreCase).orElse(false);
             if (local.walPosition() < peer.walPosition()) {
+                if (sync && peerIsFormerLeader) {
+                    continue;
+                }
                 return false;
             }
             boolean lowerPriority = local.walPosition() == peer.walPosition()
                     && local.failoverPriority() < peer.failoverPriority();
-            boolean peerIsFormerLeader = in.formerLeader().map(peer.name()::equals).orElse(false);
             if (lowerPriority && !peerIsFormerLeader) {
                 return false;
             }

@@ -80,6 +80,9 @@ final class ManualFailover {
             if (in.settings().pause()) {
                 return Optional.of(false);
             }
+            if (in.settings().synchronousMode() && !in.inSync(me)) {
+                return Optional.of(false);
+            }
             boolean candidateHealthy = in.cluster().member(candidate).isPresent()
                     && in.peers().stream().anyMatch(p -> p.name().equals(candidate) && p.usable());
             if (candidateHealthy) {
@@ -102,12 +105,16 @@ final class ManualFailover {
     /**
      * §8.4: at least one other member could take over — reachable, allowed to fail over, not lagging
      * more than maximum_lag_on_failover behind the last published position. With a named candidate
-     * only that one counts, unless {@code excludeCandidate}, when it is left out.
+     * only that one counts, unless {@code excludeCandidate}, when it is left out. In synchronous mode
+     * only synchronous standbys count, except for a failover that names no leader.
      */
     static boolean failoverPossible(HaInput in, boolean excludeCandidate) {
         Optional<String> candidate = in.cluster().failover().flatMap(FailoverRequest::candidate);
+        boolean failoverWithoutLeader = in.cluster().failover().map(f -> f.leader().isEmpty()).orElse(false);
+        boolean syncOnly = in.settings().synchronousMode() && !failoverWithoutLeader;
         List<String> names = in.cluster().members().stream()
                 .filter(m -> !m.name().equals(in.local().name()) && !m.nofailover() && !m.apiUrl().isEmpty())
+                .filter(m -> !syncOnly || in.cluster().sync().matches(m.name(), false))
                 .map(MemberInfo::name)
                 .filter(n -> excludeCandidate ? !candidate.map(n::equals).orElse(false)
                         : candidate.map(n::equals).orElse(true))

@@ -44,6 +44,7 @@ final class ActionExecutor {
 
     private final Callbacks callbacks;
     private final Sleeper sleeper;
+    private final SynchronousReplication sync;
 
     ActionExecutor(PatroniConfig config, Dcs dcs, PostgresNode pg, NodeState state, AsyncRunner async,
                    Supplier<DynamicConfig> dynamic, LongSupplier nanoClock, ReplicaRecovery recovery,
@@ -59,11 +60,13 @@ final class ActionExecutor {
         this.upkeep = new PrimaryUpkeep(config.name(), dcs, pg, nanoClock, writes);
         this.recovery = recovery;
         this.callbacks = callbacks;
+        this.sync = new SynchronousReplication(config.name(), dcs, pg, sleeper);
     }
 
     /** Every snapshot read, leader or not, tells which members exist (for their replication slots). */
     void observe(ClusterView cluster) {
         upkeep.observe(cluster);
+        sync.observe(cluster, dynamic.get());
     }
 
     /** Executes the decision and returns the status message of the branch that was taken. */
@@ -120,7 +123,7 @@ final class ActionExecutor {
         } else if (action instanceof HaAction.StartReadOnly) {
             startAsync("start", () -> recovery.startStandby(Optional.empty()));
         } else if (action instanceof HaAction.Promote) {
-            startAsync("promote", this::promote);
+            startAsync("promote", () -> promote(cluster));
         } else if (action instanceof HaAction.Demote demote) {
             demote(demote.mode(), cluster);
         } else if (action instanceof HaAction.Follow follow) {
@@ -131,6 +134,11 @@ final class ActionExecutor {
             startAsync("rejoin", () -> recovery.rejoin(cluster, rejoin.leader()));
         } else if (action instanceof HaAction.MaintainPrimary) {
             upkeep.maintain(cluster, dynamic.get());
+            try {
+                sync.manage(cluster, dynamic.get(), pg.query());
+            } catch (PostgresException e) {
+                LOG.warn("could not manage synchronous replication: {}", e.getMessage());
+            }
         } else if (action instanceof HaAction.ExitDaemon exit) {
             throw new FatalDaemonError(exit.reason());
         } else {
@@ -235,7 +243,11 @@ final class ActionExecutor {
                 + config.postgresql().dataDir() + ".failed and the initialize key removed; fix the cause and restart");
     }
 
-    private void promote() throws PostgresException {
+    private void promote(ClusterView cluster) throws PostgresException {
+        if (!sync.beforePromote(cluster, dynamic.get())) {
+            LOG.info("Postponing promotion because synchronous replication state was updated by somebody else");
+            return;
+        }
         Duration wait = Duration.ofSeconds(Math.max(dynamic.get().loopWait(), 10));
         if (!pg.promote(wait)) {
             throw new PostgresException("pg_ctl promote did not finish within " + wait.toSeconds() + " s");
@@ -260,6 +272,7 @@ final class ActionExecutor {
         pg.stop(stop, Optional.empty(), () -> { });
         state.pgState = "stopped";
         state.role = "demoted";
+        sync.onDemote(dynamic.get());
         callbacks.fire("on_stop", "demoted");
         state.firstContact = false;
         switch (mode) {
@@ -288,6 +301,7 @@ final class ActionExecutor {
         pg.stop(StopMode.FAST, Optional.empty(), () -> { });
         state.pgState = "stopped";
         state.role = "demoted";
+        sync.onDemote(dynamic.get());
         state.firstContact = false;
         callbacks.fire("on_stop", "demoted");
         pg.controlData().ifPresent(c -> upkeep.publishOptime(c.checkpointLocation()));

@@ -342,7 +342,7 @@ public final class HaLoop implements RestContext {
     private HaSettings settings() {
         DynamicConfig d = dynamic.current();
         return new HaSettings(d.ttl(), d.loopWait(), d.maximumLagOnFailover(), d.checkTimeline(), d.pause(),
-                d.primaryStartTimeout());
+                d.primaryStartTimeout(), d.managesSynchronousReplication());
     }
 
     /** Published every iteration even when unchanged: the backend skips the write but keeps the lease alive. */
@@ -353,7 +353,8 @@ public final class HaLoop implements RestContext {
 
     private void publishStatus(LocalObservation local, ClusterView cluster) {
         boolean unlocked = cluster == null || cluster.isUnlocked();
-        boolean sync = cluster != null && cluster.sync().matches(config.name(), false);
+        boolean sync = cluster != null && dynamic.current().managesSynchronousReplication()
+                && cluster.sync().matches(config.name(), false);
         published = documents.status(state, local.query(), dynamic.current().pause(), unlocked, sync);
     }
 

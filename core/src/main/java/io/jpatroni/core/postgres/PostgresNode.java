@@ -61,6 +61,12 @@ public final class PostgresNode implements AutoCloseable {
     private volatile Boolean rewindBinaryWorks;
     private volatile RecoveryTarget lastTarget;
     private volatile Map<String, Object> dynamicParameters;
+    /** synchronous_standby_names while synchronous mode manages it; null = the user's value. */
+    private volatile ManagedValue managedStandbyNames;
+
+    /** A parameter value the daemon owns; {@code value} empty = leave the parameter out. */
+    private record ManagedValue(Optional<String> value) {
+    }
 
     public PostgresNode(PostgresSettings settings, Clock clock) {
         this.settings = settings;
@@ -212,7 +218,14 @@ public final class PostgresNode implements AutoCloseable {
         Map<String, Object> p = ServerParameters.effective(dynamicParameters, settings.localParameters(),
                 settings.scope(), settings.listenAddresses(), settings.port(), majorVersion(), warnings);
         warnings.forEach(w -> log.warn("{}", w));
-        return p;
+        ManagedValue standbyNames = managedStandbyNames;
+        if (standbyNames == null) {
+            return p;
+        }
+        Map<String, Object> managed = new java.util.LinkedHashMap<>(p);
+        managed.remove("synchronous_standby_names");
+        standbyNames.value().ifPresent(v -> managed.put("synchronous_standby_names", v));
+        return managed;
     }
 
     // ---------------------------------------------------------------- bootstrap
@@ -1038,6 +1051,69 @@ public final class PostgresNode implements AutoCloseable {
                  ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_catalog.pg_settings WHERE pending_restart")) {
                 rs.next();
                 return rs.getInt(1) > 0;
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- synchronous replication
+
+    /**
+     * Synchronous mode owns synchronous_standby_names from now on ({@code value} empty = none);
+     * written at the next {@link #reload()} or start.
+     */
+    public void manageStandbyNames(Optional<String> value) {
+        managedStandbyNames = new ManagedValue(value);
+    }
+
+    /** Synchronous mode is off: the user's synchronous_standby_names applies again from the next reload. */
+    public void releaseStandbyNames() {
+        managedStandbyNames = null;
+    }
+
+    public boolean standbyNamesManaged() {
+        return managedStandbyNames != null;
+    }
+
+    /** What a primary's synchronous replication looks like right now. */
+    public record SyncSettings(String standbyNames, String synchronousCommit, long flushLsn) {
+    }
+
+    public SyncSettings syncSettings() throws PostgresException {
+        return withConnection("reading synchronous replication settings", c -> {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT pg_catalog.current_setting('synchronous_standby_names'),"
+                         + " pg_catalog.current_setting('synchronous_commit'),"
+                         + " pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_flush_lsn(), '0/0')::bigint")) {
+                rs.next();
+                return new SyncSettings(rs.getString(1), rs.getString(2), rs.getLong(3));
+            }
+        });
+    }
+
+    /**
+     * Returns the current WAL insert position, then writes a tiny transaction (committed without
+     * waiting for standbys) so that standbys have something past it to receive even when idle: a
+     * standby that flushed up to the mark holds every commit acknowledged before it.
+     */
+    public long markWalPosition() throws PostgresException {
+        return withConnection("marking the WAL position", c -> {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                long mark;
+                try (ResultSet rs = st.executeQuery(
+                        "SELECT pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), '0/0')::bigint")) {
+                    rs.next();
+                    mark = rs.getLong(1);
+                }
+                st.execute("SET LOCAL synchronous_commit TO off");
+                st.execute("SELECT pg_catalog.txid_current()");
+                c.commit();
+                return mark;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
         });
     }
