@@ -70,6 +70,8 @@ final class ClusterHarness implements AutoCloseable {
     final int ttl;
     final int loopWait;
     private final boolean usePgRewind;
+    /** Keys put into bootstrap.dcs over the seed's (the cluster's first dynamic configuration). */
+    private final Map<String, Object> dynamicOverrides;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** One member: its ports, directories and daemon process. */
@@ -186,11 +188,16 @@ final class ClusterHarness implements AutoCloseable {
         }
 
         Connection connect() throws SQLException {
+            return connect(Duration.ofSeconds(5));
+        }
+
+        /** @param socketTimeout how long a statement may wait for an answer; zero = for ever */
+        Connection connect(Duration socketTimeout) throws SQLException {
             Properties props = new Properties();
             props.setProperty("user", SUPERUSER);
             props.setProperty("password", superuserPassword);
             props.setProperty("connectTimeout", "2");
-            props.setProperty("socketTimeout", "5");
+            props.setProperty("socketTimeout", String.valueOf(socketTimeout.toSeconds()));
             return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", props);
         }
 
@@ -232,10 +239,17 @@ final class ClusterHarness implements AutoCloseable {
         this(kind, size, ttl, loopWait, true);
     }
 
-    @SuppressWarnings("unchecked")
     ClusterHarness(DcsKind kind, int size, int ttl, int loopWait, boolean usePgRewind)
             throws IOException, InterruptedException {
+        this(kind, size, ttl, loopWait, usePgRewind, Map.of());
+    }
+
+    /** @param dynamicOverrides keys of bootstrap.dcs to set, e.g. synchronous_mode */
+    @SuppressWarnings("unchecked")
+    ClusterHarness(DcsKind kind, int size, int ttl, int loopWait, boolean usePgRewind,
+                   Map<String, Object> dynamicOverrides) throws IOException, InterruptedException {
         this.kind = kind;
+        this.dynamicOverrides = Map.copyOf(dynamicOverrides);
         this.usePgRewind = usePgRewind;
         this.ttl = ttl;
         this.loopWait = loopWait;
@@ -292,6 +306,7 @@ final class ClusterHarness implements AutoCloseable {
         dcs.put("loop_wait", loopWait);
         dcs.put("retry_timeout", Math.max(3, (ttl - loopWait) / 2 - 1));
         ((Map<String, Object>) dcs.get("postgresql")).put("use_pg_rewind", usePgRewind);
+        dcs.putAll(dynamicOverrides);
         Map<String, Object> pg = (Map<String, Object>) yml.get("postgresql");
         pg.put("listen", "127.0.0.1:" + pgPort);
         pg.put("connect_address", "127.0.0.1:" + pgPort);
@@ -332,9 +347,7 @@ final class ClusterHarness implements AutoCloseable {
         dcsConfig.put("ttl", ttl);
         dcsConfig.put("loop_wait", loopWait);
         dcsConfig.put("retry_timeout", Math.max(3, (ttl - loopWait) / 2 - 1));
-        // The seed asks for synchronous_mode: true, which the daemon does not implement yet (see the
-        // synchronous-replication issue); until then the cluster runs asynchronous replication.
-        dcsConfig.put("synchronous_mode", false);
+        dcsConfig.putAll(dynamicOverrides);
         Map<String, Object> dcsPostgres = (Map<String, Object>) dcsConfig.get("postgresql");
         dcsPostgres.put("use_pg_rewind", usePgRewind);
         Map<String, Object> dcsParameters = (Map<String, Object>) dcsPostgres.get("parameters");
