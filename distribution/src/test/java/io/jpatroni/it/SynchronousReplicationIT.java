@@ -45,7 +45,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 @ExtendWith(SynchronousReplicationIT.DumpLogsOnFailure.class)
 class SynchronousReplicationIT {
 
-    private static final int TTL = 10;
+    private static final int TTL = 20; // the smallest ttl Patroni accepts
     private static final int LOOP_WAIT = 2;
     private static final int KILLS = Integer.getInteger("jpatroni.syncKills", 3);
 
@@ -159,6 +159,26 @@ class SynchronousReplicationIT {
         }
         assertEquals(leader, cluster.writablePrimary().orElseThrow(), "strict mode kept the same primary");
         assertEquals(0, monitor.violations(), "two nodes accepted writes at the same time: " + monitor.lastViolation());
+    }
+
+    @Test
+    @Order(4)
+    void aStoppingSynchronousStandbyHandsItsDutyToTheOtherReplicaFirst() throws Exception {
+        Node leader = cluster.writablePrimary().orElseThrow();
+        for (Node node : cluster.nodes) {
+            if (node != leader) {
+                await(node + " streaming", Duration.ofSeconds(120), node::isStreamingReplica);
+            }
+        }
+        Node sync = awaitSyncStandby(leader);
+        Node other = cluster.nodes.stream().filter(n -> n != leader && n != sync).findFirst().orElseThrow();
+        sync.stop();
+        // Checked once, the moment its daemon has exited: commits already waited for the other replica.
+        assertEquals(other.name, setting(leader, "synchronous_standby_names"),
+                "the primary still waited for " + sync + " when it stopped");
+        leader.execute("INSERT INTO acked VALUES (-2)");
+        sync.start();
+        await(sync + " streaming again", Duration.ofSeconds(120), sync::isStreamingReplica);
     }
 
     /** Waits until a replica of {@code leader} answers GET /sync with 200, and returns it. */

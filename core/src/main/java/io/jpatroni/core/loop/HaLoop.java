@@ -58,6 +58,7 @@ public final class HaLoop implements RestContext {
     private volatile List<MemberInfo> formerMembers = List.of();
     private volatile NodeStatus published;
     private volatile long nextRunNanos;
+    private final SyncDutyRelease syncRelease;
     private volatile boolean stopping;
     private Map<String, Object> appliedParameters;
     private volatile Runnable localConfigurationReader = () -> { };
@@ -76,8 +77,10 @@ public final class HaLoop implements RestContext {
         ReplicaRecovery recovery = new ReplicaRecovery(config, pg, state, dynamic::current, callbacks);
         this.executor = new ActionExecutor(config, dcs, pg, state, async, dynamic::current, nanos, recovery,
                 callbacks, sleeper, writes);
+        this.syncRelease = new SyncDutyRelease(config.name(), config.tags().nosync(), dcs, state, dynamic::current,
+                nanos, sleeper, () -> dcs.touchMember(memberJson(observe())));
         this.operations = new LoopOperations(config, dcs, pg, state, async, recovery, dynamic::current,
-                () -> Optional.ofNullable(lastCluster), peers, callbacks);
+                () -> Optional.ofNullable(lastCluster), peers, callbacks, syncRelease);
         this.documents = new MemberDocument(config);
         this.published = documents.status(state, Optional.empty(), false, true, false);
         pg.setDynamicParameters(postgresParameters(dynamic.current()));
@@ -384,6 +387,7 @@ public final class HaLoop implements RestContext {
         boolean leader = state.leaderFlag;
         try {
             if (pg.isRunning()) {
+                releaseSyncDuty();
                 state.pgState = "stopping";
                 pg.stop(StopMode.FAST, Optional.empty(), () -> { });
                 callbacks.fire("on_stop", state.role);
@@ -401,6 +405,14 @@ public final class HaLoop implements RestContext {
         writes.close();
         async.close();
         callbacks.close();
+    }
+
+    private void releaseSyncDuty() {
+        try {
+            syncRelease.beforeStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // --- RestContext: read-only views of what the loop published ---

@@ -44,11 +44,14 @@ final class LoopOperations implements NodeOperations {
     private final Supplier<Optional<ClusterView>> lastCluster;
     private final PeerClient peers;
     private final Callbacks callbacks;
+    private final SyncDutyRelease syncRelease;
     private volatile boolean reloadRequested;
 
     LoopOperations(PatroniConfig config, Dcs dcs, PostgresNode pg, NodeState state, AsyncRunner async,
                    ReplicaRecovery recovery, Supplier<DynamicConfig> dynamic,
-                   Supplier<Optional<ClusterView>> lastCluster, PeerClient peers, Callbacks callbacks) {
+                   Supplier<Optional<ClusterView>> lastCluster, PeerClient peers, Callbacks callbacks,
+                   SyncDutyRelease syncRelease) {
+        this.syncRelease = syncRelease;
         this.config = config;
         this.dcs = dcs;
         this.pg = pg;
@@ -146,6 +149,14 @@ final class LoopOperations implements NodeOperations {
     /** Runs on the async runner: stop (fast) and start again in the same role. */
     boolean restartNow(RestartRequest request) throws PostgresException {
         boolean primary = "primary".equals(state.role);
+        if (!primary) {
+            try {
+                syncRelease.beforeStop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
         state.pgState = "restarting";
         pg.stop(StopMode.FAST, Optional.empty(), () -> { });
         Duration timeout = request.timeout()
@@ -153,6 +164,7 @@ final class LoopOperations implements NodeOperations {
         boolean up = primary ? pg.start(Optional.empty(), false, timeout) : pg.start(state.upstream, true, timeout);
         state.pgState = up ? "running" : "restart failed";
         state.pendingRestart = false;
+        syncRelease.afterStart();
         if (up) {
             callbacks.fire("on_restart", state.role);
         }

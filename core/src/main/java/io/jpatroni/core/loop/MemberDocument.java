@@ -48,8 +48,9 @@ final class MemberDocument {
                 doc.put("timeline", q.timeline());
             }
         }
-        if (!config.tags().published().isEmpty()) {
-            doc.put("tags", config.tags().published());
+        Map<String, Object> tags = tags(state);
+        if (!tags.isEmpty()) {
+            doc.put("tags", tags);
         }
         if (state.pendingRestart) {
             doc.put("pending_restart", true);
@@ -86,12 +87,23 @@ final class MemberDocument {
                 pause,
                 clusterUnlocked,
                 state.dcsLastSeenEpoch,
-                config.tags().published(),
+                tags(state),
                 state.sysid,
                 state.pendingRestart,
                 false,
                 PATRONI_COMPAT_VERSION,
                 config.scope(),
                 config.name());
+    }
+
+    /** The configured tags; while releasing synchronous duty also nosync and sync_priority 0. */
+    private Map<String, Object> tags(NodeState state) {
+        if (!state.releasingSyncDuty) {
+            return config.tags().published();
+        }
+        Map<String, Object> tags = new java.util.LinkedHashMap<>(config.tags().published());
+        tags.put("nosync", true);
+        tags.put("sync_priority", 0);
+        return tags;
     }
 }

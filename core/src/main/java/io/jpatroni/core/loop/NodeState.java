@@ -27,6 +27,8 @@ final class NodeState {
     volatile boolean rewindCheckPending;
     /** PostgreSQL reported parameters that only a restart applies (pg_settings.pending_restart). */
     volatile boolean pendingRestart;
+    /** Asking the primary to stop counting on me as synchronous standby: published as nosync (§16.7). */
+    volatile boolean releasingSyncDuty;
     volatile Optional<String> sysid = Optional.empty();
     volatile long dcsLastSeenEpoch;
     volatile boolean clusterKnown;
