@@ -389,6 +389,21 @@ final class ClusterHarness implements AutoCloseable {
         return writable.stream().findFirst();
     }
 
+    /** Waits until a replica of {@code leader} answers GET /sync with 200 (synchronous mode), and returns it. */
+    Node awaitSynchronousStandby(Node leader, Duration limit) throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Node> found = new java.util.concurrent.atomic.AtomicReference<>();
+        await("a synchronous standby of " + leader, limit, () -> {
+            for (Node n : nodes) {
+                if (n != leader && n.rest("GET", "/sync") == 200) {
+                    found.set(n);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found.get();
+    }
+
     static boolean acceptsWrites(Node node) {
         try (Connection c = node.connect(); var st = c.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS probe (id int primary key, at timestamptz)");

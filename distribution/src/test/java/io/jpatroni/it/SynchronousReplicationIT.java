@@ -181,20 +181,8 @@ class SynchronousReplicationIT {
         await(sync + " streaming again", Duration.ofSeconds(120), sync::isStreamingReplica);
     }
 
-    /** Waits until a replica of {@code leader} answers GET /sync with 200, and returns it. */
     private static Node awaitSyncStandby(Node leader) throws Exception {
-        AtomicInteger found = new AtomicInteger(-1);
-        await("a synchronous standby of " + leader, Duration.ofSeconds(60), () -> {
-            for (int i = 0; i < cluster.nodes.size(); i++) {
-                Node n = cluster.nodes.get(i);
-                if (n != leader && n.rest("GET", "/sync") == 200) {
-                    found.set(i);
-                    return true;
-                }
-            }
-            return false;
-        });
-        return cluster.nodes.get(found.get());
+        return cluster.awaitSynchronousStandby(leader, Duration.ofSeconds(60));
     }
 
     private static String setting(Node node, String name) throws SQLException {

@@ -69,6 +69,8 @@ class ZooKeeperClusterIT {
                 assertEquals(503, node.rest("OPTIONS", "/primary"), node + " is not primary");
             }
         }
+        // The seed runs synchronous_mode: one replica becomes synchronous, through the sync znode.
+        cluster.awaitSynchronousStandby(leader, Duration.ofSeconds(60));
         // The keys are where Patroni keeps them: the leader and member znodes ephemeral, the rest persistent.
         try (ZooKeeper zk = ((ZooKeeperTestServer) cluster.dcs).rawClient()) {
             String base = "/service/" + SCOPE + "/";
@@ -104,6 +106,7 @@ class ZooKeeperClusterIT {
     @Order(3)
     void killingTheLeaderHandsWritesToAnotherNodeWithinTtlPlusLoopWait() throws Exception {
         Node victim = cluster.writablePrimary().orElseThrow();
+        cluster.awaitSynchronousStandby(victim, Duration.ofSeconds(60)); // only it may take over
         victim.killHard();
         Duration took = await("another node accepting writes", Duration.ofSeconds(TTL + LOOP_WAIT + 5 + 30),
                 () -> cluster.writablePrimary().filter(n -> n != victim).isPresent());
@@ -133,6 +136,7 @@ class ZooKeeperClusterIT {
     @Order(5)
     void sigtermOfTheLeaderHandsOverWithin5Seconds() throws Exception {
         Node leader = cluster.writablePrimary().orElseThrow();
+        cluster.awaitSynchronousStandby(leader, Duration.ofSeconds(60));
         long start = System.nanoTime();
         leader.stop();
         await("another node accepting writes after SIGTERM", Duration.ofSeconds(30),
