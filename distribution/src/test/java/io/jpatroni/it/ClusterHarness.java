@@ -389,6 +389,32 @@ final class ClusterHarness implements AutoCloseable {
         return writable.stream().findFirst();
     }
 
+    /** What a jpatronictl run printed. */
+    record Result(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
+        }
+    }
+
+    /** Runs the packaged {@code jpatronictl -c <node1's config> args...} with {@code input} on stdin. */
+    Result ctl(String input, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(DIST.resolve("bin/jpatronictl").toString(),
+                "-c", nodes.get(0).config.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).start();
+        p.getOutputStream().write(input.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        var out = p.getInputStream().readAllBytes();
+        var err = p.getErrorStream().readAllBytes();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("jpatronictl " + String.join(" ", args) + " hung");
+        }
+        return new Result(p.exitValue(), new String(out, java.nio.charset.StandardCharsets.UTF_8),
+                new String(err, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Waits until a replica of {@code leader} answers GET /sync with 200 (synchronous mode), and returns it. */
     Node awaitSynchronousStandby(Node leader, Duration limit) throws Exception {
         java.util.concurrent.atomic.AtomicReference<Node> found = new java.util.concurrent.atomic.AtomicReference<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jpatroni.it.ClusterHarness.Node;
+import io.jpatroni.it.ClusterHarness.Result;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,8 +56,8 @@ class OperationsIT {
         Node leader = cluster.writablePrimary().orElseThrow();
         Node candidate = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
         Result r = ctl("switchover", "otus", "--master", leader.name, "--candidate", candidate.name, "--force");
-        assertEquals(0, r.exit, r.toString());
-        assertTrue(r.out.contains("Successfully switched over to \"" + candidate.name + "\""), r.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("Successfully switched over to \"" + candidate.name + "\""), r.toString());
         await(candidate + " primary, " + leader + " streaming from it", Duration.ofSeconds(60),
                 () -> cluster.writablePrimary().filter(n -> n == candidate).isPresent() && healthy(3));
         await("role-change callbacks with Patroni's arguments", Duration.ofSeconds(10),
@@ -83,16 +84,16 @@ class OperationsIT {
     @Order(3)
     void editConfigReloadsWhatItCanAndMarksTheRestPendingRestart() throws Exception {
         Result temp = ctl("edit-config", "otus", "--set", "postgresql.parameters.temp_buffers=16MB", "--force");
-        assertEquals(0, temp.exit, temp.toString());
+        assertEquals(0, temp.exit(), temp.toString());
         for (Node node : cluster.nodes) {
             await(node + " temp_buffers 16MB after a reload", Duration.ofSeconds(30),
                     () -> "16MB".equals(show(node, "temp_buffers")));
         }
         Result shared = ctl("edit-config", "otus", "--set", "postgresql.parameters.shared_buffers=64MB", "--force");
-        assertEquals(0, shared.exit, shared.toString());
+        assertEquals(0, shared.exit(), shared.toString());
         await("every member pending restart", Duration.ofSeconds(30), () -> {
             Result list = ctl("list", "otus", "-f", "json");
-            return list.out.split("\"Pending restart\": \"\\*\"", -1).length - 1 == 3;
+            return list.out().split("\"Pending restart\": \"\\*\"", -1).length - 1 == 3;
         });
     }
 
@@ -100,19 +101,19 @@ class OperationsIT {
     @Order(4)
     void restartOfTheWholeClusterAppliesThePendingParameters() throws Exception {
         Result r = ctl("restart", "otus", "--force");
-        assertEquals(0, r.exit, r.toString());
+        assertEquals(0, r.exit(), r.toString());
         for (Node node : cluster.nodes) {
             await(node + " shared_buffers 64MB", Duration.ofSeconds(60), () -> "64MB".equals(show(node, "shared_buffers")));
         }
         await("healthy again, nothing pending", Duration.ofSeconds(60),
-                () -> healthy(3) && !ctl("list", "otus", "-f", "json").out.contains("Pending restart\": \"*"));
+                () -> healthy(3) && !ctl("list", "otus", "-f", "json").out().contains("Pending restart\": \"*"));
     }
 
     @Test
     @Order(5)
     void whilePausedStoppingTheLeaderCausesNoFailover() throws Exception {
         Result pause = ctl("pause", "otus", "--wait");
-        assertEquals(0, pause.exit, pause.toString());
+        assertEquals(0, pause.exit(), pause.toString());
         Node leader = cluster.writablePrimary().orElseThrow();
         leader.stop();
         assertTrue(ClusterHarness.acceptsWrites(leader), "paused: PostgreSQL of the stopped daemon keeps running");
@@ -120,7 +121,7 @@ class OperationsIT {
         assertEquals(leader, cluster.writablePrimary().orElseThrow(), "no other node was promoted while paused");
         leader.start();
         Result resume = ctl("resume", "otus", "--wait");
-        assertEquals(0, resume.exit, resume.toString());
+        assertEquals(0, resume.exit(), resume.toString());
         await("the old leader leads again, replicas streaming", Duration.ofSeconds(60),
                 () -> cluster.writablePrimary().filter(n -> n == leader).isPresent() && healthy(3));
     }
@@ -132,7 +133,7 @@ class OperationsIT {
         Node replica = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
         long before = Files.size(replica.log());
         Result r = ctl("reinit", "otus", replica.name, "--force", "--wait");
-        assertEquals(0, r.exit, r.toString());
+        assertEquals(0, r.exit(), r.toString());
         await(replica + " streaming again", Duration.ofSeconds(90), () -> healthy(3));
         String log = Files.readString(replica.log()).substring((int) before);
         assertTrue(log.contains("pg_basebackup"), "the replica was cloned again:\n" + log);
@@ -144,12 +145,12 @@ class OperationsIT {
         Node leader = cluster.writablePrimary().orElseThrow();
         Node candidate = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
         Result r = ctl("failover", "otus", "--candidate", candidate.name, "--force");
-        assertEquals(0, r.exit, r.toString());
+        assertEquals(0, r.exit(), r.toString());
         await(candidate + " primary", Duration.ofSeconds(60),
                 () -> cluster.writablePrimary().filter(n -> n == candidate).isPresent() && healthy(3));
         Result history = ctl("history", "otus", "-f", "json");
-        assertEquals(0, history.exit, history.toString());
-        assertTrue(history.out.contains("\"New Leader\": \"" + candidate.name + "\""),
+        assertEquals(0, history.exit(), history.toString());
+        assertTrue(history.out().contains("\"New Leader\": \"" + candidate.name + "\""),
                 "history names the new leader:\n" + history);
     }
 
@@ -160,7 +161,7 @@ class OperationsIT {
         String startedBefore = postmasterStart(replica);
         String at = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(5).toString();
         Result r = ctl("restart", "otus", replica.name, "--scheduled", at, "--force");
-        assertEquals(0, r.exit, r.toString());
+        assertEquals(0, r.exit(), r.toString());
         assertTrue(replica.restBody("/patroni").contains("scheduled_restart"), "the schedule is published");
         await(replica + " restarted by its schedule", Duration.ofSeconds(40),
                 () -> !startedBefore.equals(postmasterStart(replica)));
@@ -172,15 +173,15 @@ class OperationsIT {
     void theSmallerCommandsAnswerAsPatronictlDoes() throws Exception {
         Node leader = cluster.writablePrimary().orElseThrow();
         Result dsn = ctl("dsn", "otus");
-        assertEquals("host=127.0.0.1 port=" + leader.pgPort, dsn.out.strip(), dsn.toString());
+        assertEquals("host=127.0.0.1 port=" + leader.pgPort, dsn.out().strip(), dsn.toString());
         Result query = ctl("query", "otus", "-c", "SELECT pg_is_in_recovery()", "-U", "postgres", "--format", "tsv");
-        assertEquals(0, query.exit, query.toString());
-        assertTrue(query.out.contains("False"), "a Python-style boolean, as patronictl prints it: " + query);
+        assertEquals(0, query.exit(), query.toString());
+        assertTrue(query.out().contains("False"), "a Python-style boolean, as patronictl prints it: " + query);
         Result version = ctl("version", "otus");
-        assertTrue(version.out.contains("PostgreSQL 15."), version.toString());
+        assertTrue(version.out().contains("PostgreSQL 15."), version.toString());
         Result topology = ctl("topology", "otus");
-        assertEquals(0, topology.exit, topology.toString());
-        assertTrue(topology.out.contains("+ " + cluster.nodes.stream().filter(n -> n != leader).findFirst()
+        assertEquals(0, topology.exit(), topology.toString());
+        assertTrue(topology.out().contains("+ " + cluster.nodes.stream().filter(n -> n != leader).findFirst()
                 .orElseThrow().name), "replicas are indented under the leader:\n" + topology);
     }
 
@@ -196,9 +197,9 @@ class OperationsIT {
             }
         });
         Result r = ctlWithInput("otus\nYes I am aware\n" + leader.name + "\n", "remove", "otus");
-        assertEquals(0, r.exit, r.toString());
+        assertEquals(0, r.exit(), r.toString());
         Result list = ctl("list", "otus", "-f", "json");
-        assertEquals("[]", list.out.strip(), "nothing left in the DCS:\n" + list);
+        assertEquals("[]", list.out().strip(), "nothing left in the DCS:\n" + list);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -230,30 +231,11 @@ class OperationsIT {
         }
     }
 
-    record Result(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
-        }
-    }
-
     private Result ctl(String... args) throws IOException, InterruptedException {
-        return ctlWithInput("", args);
+        return cluster.ctl("", args);
     }
 
     private Result ctlWithInput(String input, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ClusterHarness.DIST.resolve("bin/jpatronictl").toString(),
-                "-c", cluster.nodes.get(0).config.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
-        p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        var out = p.getInputStream().readAllBytes();
-        var err = p.getErrorStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("jpatronictl " + String.join(" ", args) + " hung");
-        }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return cluster.ctl(input, args);
     }
 }

@@ -84,8 +84,9 @@ class SynchronousReplicationIT {
         Node async = cluster.nodes.stream().filter(n -> n != leader && n != sync).findFirst().orElseThrow();
         assertEquals(200, async.rest("GET", "/async"));
         assertEquals(503, async.rest("GET", "/sync"));
-        String key = leader.restBody("/cluster");
-        assertTrue(key.contains("\"sync_standby\""), "GET /cluster names the sync standby: " + key);
+        ClusterHarness.Result list = cluster.ctl("", "list");
+        assertTrue(list.out().lines().anyMatch(l -> l.contains(sync.name) && l.contains("Sync Standby")),
+                "jpatronictl list shows the synchronous standby:\n" + list);
     }
 
     @Test
