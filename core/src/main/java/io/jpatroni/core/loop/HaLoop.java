@@ -17,7 +17,6 @@ import io.jpatroni.core.postgres.LocalState;
 import io.jpatroni.core.postgres.PostgresException;
 import io.jpatroni.core.postgres.PostgresNode;
 import io.jpatroni.core.postgres.StopMode;
-import io.jpatroni.core.rest.NodeStatus;
 import io.jpatroni.core.rest.RestContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * The HA loop: every loop_wait (or at once when woken) observe, decide, execute, publish
  * (ha-loop.md §1, §2). Runs on one thread; REST threads read what it publishes.
  */
-public final class HaLoop implements RestContext {
+public final class HaLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(HaLoop.class);
 
@@ -53,11 +52,9 @@ public final class HaLoop implements RestContext {
     private final Callbacks callbacks;
     private final LoopOperations operations;
 
-    private volatile ClusterView lastCluster;
     private volatile Optional<String> formerLeader = Optional.empty();
     private volatile List<MemberInfo> formerMembers = List.of();
-    private volatile NodeStatus published;
-    private volatile long nextRunNanos;
+    private final LoopView view;
     private final SyncDutyRelease syncRelease;
     private volatile boolean stopping;
     private Map<String, Object> appliedParameters;
@@ -74,37 +71,38 @@ public final class HaLoop implements RestContext {
         this.async = new AsyncRunner(dcs::wakeup);
         this.callbacks = new Callbacks(config.postgresql().callbacks(), config.scope(), config.name(),
                 callbackListeners);
+        this.documents = new MemberDocument(config);
+        this.view = new LoopView(pg, documents, state, nanos, dynamic, config.scope(),
+                documents.status(state, Optional.empty(), false, true, false));
         ReplicaRecovery recovery = new ReplicaRecovery(config, pg, state, dynamic::current, callbacks);
         this.executor = new ActionExecutor(config, dcs, pg, state, async, dynamic::current, nanos, recovery,
                 callbacks, sleeper, writes);
         this.syncRelease = new SyncDutyRelease(config.name(), config.tags().nosync(), dcs, state, dynamic::current,
                 nanos, sleeper, () -> dcs.touchMember(memberJson(observe())));
         this.operations = new LoopOperations(config, dcs, pg, state, async, recovery, dynamic::current,
-                () -> Optional.ofNullable(lastCluster), peers, callbacks, syncRelease);
-        this.documents = new MemberDocument(config);
-        this.published = documents.status(state, Optional.empty(), false, true, false);
+                () -> Optional.ofNullable(view.lastCluster), peers, callbacks, syncRelease);
         pg.setDynamicParameters(postgresParameters(dynamic.current()));
         dcs.setTiming(dynamic.timing());
     }
 
     /** Runs iterations until {@link #stop()}; returns normally or throws a fatal error to exit 1. */
     public void run() throws InterruptedException {
-        nextRunNanos = nanos.getAsLong();
+        view.nextRunNanos = nanos.getAsLong();
         while (!stopping) {
             runOnce();
             if (stopping) {
                 break;
             }
             long loopWait = Duration.ofSeconds(dynamic.current().loopWait()).toNanos();
-            nextRunNanos += loopWait;
-            long wait = nextRunNanos - nanos.getAsLong();
+            view.nextRunNanos += loopWait;
+            long wait = view.nextRunNanos - nanos.getAsLong();
             if (wait <= 0) {
                 LOG.info("Loop time exceeded, rescheduling immediately.");
-                nextRunNanos = nanos.getAsLong();
+                view.nextRunNanos = nanos.getAsLong();
                 continue;
             }
             if (dcs.watch(leaderVersionToWatch(), Duration.ofNanos(wait))) {
-                nextRunNanos = nanos.getAsLong();
+                view.nextRunNanos = nanos.getAsLong();
             }
         }
     }
@@ -139,7 +137,7 @@ public final class HaLoop implements RestContext {
         ClusterView cluster = ClusterView.decode(dcs.getCluster());
         state.clusterKnown = true;
         state.dcsLastSeenEpoch = clock.instant().getEpochSecond();
-        lastCluster = cluster;
+        view.lastCluster = cluster;
         executor.observe(cluster);
         if (cluster.leader().isPresent()) {
             formerLeader = cluster.leaderName();
@@ -250,7 +248,7 @@ public final class HaLoop implements RestContext {
 
     private String onDcsFailure() {
         state.clusterKnown = false;
-        lastCluster = null;
+        view.lastCluster = null;
         state.setLeaderFlag(false, nanos.getAsLong(), 0);
         LocalObservation local;
         try {
@@ -358,11 +356,11 @@ public final class HaLoop implements RestContext {
         boolean unlocked = cluster == null || cluster.isUnlocked();
         boolean sync = cluster != null && dynamic.current().managesSynchronousReplication()
                 && cluster.sync().matches(config.name(), false);
-        published = documents.status(state, local.query(), dynamic.current().pause(), unlocked, sync);
+        view.published = documents.status(state, local.query(), dynamic.current().pause(), unlocked, sync);
     }
 
     private OptionalLong leaderVersionToWatch() {
-        ClusterView cluster = lastCluster;
+        ClusterView cluster = view.lastCluster;
         if (cluster == null || async.running().isPresent() || cluster.leader().isEmpty()
                 || cluster.leaderName().map(config.name()::equals).orElse(false)) {
             return OptionalLong.empty();
@@ -397,8 +395,8 @@ public final class HaLoop implements RestContext {
             LOG.error("could not stop PostgreSQL, leaving the leader key: {}", e.getMessage());
             return;
         }
-        if (leader && lastCluster != null) {
-            executor.releaseLock(lastCluster);
+        if (leader && view.lastCluster != null) {
+            executor.releaseLock(view.lastCluster);
         }
         writes.flush(Duration.ofSeconds(dynamic.current().retryTimeout()));
         dcs.touchMember(memberJson(new LocalObservation(false, state.sysid, false, Optional.empty())));
@@ -415,66 +413,8 @@ public final class HaLoop implements RestContext {
         }
     }
 
-    // --- RestContext: read-only views of what the loop published ---
-
-    /** Fresh WAL positions for every reader (peers in a leader race compare them), else the last published. */
-    @Override
-    public NodeStatus status() {
-        NodeStatus last = published;
-        if (!pg.isRunning()) {
-            return last;
-        }
-        try {
-            return documents.status(state, Optional.of(pg.statusQuery()), last.pause(), last.clusterUnlocked(),
-                    last.syncStandby());
-        } catch (PostgresException e) {
-            return last;
-        }
-    }
-
-    @Override
-    public boolean holdsLeaderLock() {
-        return state.leaderFlagValid(nanos.getAsLong());
-    }
-
-    @Override
-    public boolean clusterKnown() {
-        return state.clusterKnown;
-    }
-
-    @Override
-    public boolean standbyCluster() {
-        return false;
-    }
-
-    @Override
-    public long leaderOptime() {
-        ClusterView cluster = lastCluster;
-        return cluster == null ? 0 : cluster.statusOptime();
-    }
-
-    @Override
-    public long maximumLagOnFailover() {
-        return dynamic.current().maximumLagOnFailover();
-    }
-
-    @Override
-    public boolean loopAlive() {
-        if (dynamic.current().pause()) {
-            return true;
-        }
-        long ttl = Duration.ofSeconds(dynamic.current().ttl()).toNanos();
-        long allowed = "primary".equals(state.role) ? ttl : 2 * ttl;
-        return nanos.getAsLong() - nextRunNanos < allowed;
-    }
-
-    @Override
-    public Optional<ClusterView> cluster() {
-        return Optional.ofNullable(lastCluster);
-    }
-
-    @Override
-    public String scope() {
-        return config.scope();
+    /** What the REST API reads of this node. */
+    public RestContext restView() {
+        return view;
     }
 }

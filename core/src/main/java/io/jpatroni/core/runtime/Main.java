@@ -158,7 +158,7 @@ public final class Main {
             HaLoop loop = new HaLoop(config, dcs, pg, clock, System::nanoTime, d -> Thread.sleep(d.toMillis()),
                     callbackListeners());
             StartupChecks.refuseDuplicateName(config, dcs);
-            RestServer rest = new RestServer(config.restapi().listen().host(), config.restapi().listen().port(), loop,
+            RestServer rest = new RestServer(config.restapi().listen().host(), config.restapi().listen().port(), loop.restView(),
                     config.restapi().authentication().map(a -> a.username() + ":" + a.password().orElse("")),
                     loop.operations());
             try {
