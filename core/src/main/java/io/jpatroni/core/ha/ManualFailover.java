@@ -83,7 +83,10 @@ final class ManualFailover {
             if (in.settings().synchronousMode() && !in.inSync(me)) {
                 return Optional.of(false);
             }
-            boolean candidateHealthy = in.cluster().member(candidate).isPresent()
+            // A switchover candidate that dropped out of the sync key would refuse the lock (§8.2 step 7):
+            // waiting for it would leave the cluster without a leader (simulator finding 8, seed 595).
+            boolean candidateMayTakeOver = !(in.syncActive() && request.leader().isPresent() && !in.inSync(candidate));
+            boolean candidateHealthy = candidateMayTakeOver && in.cluster().member(candidate).isPresent()
                     && in.peers().stream().anyMatch(p -> p.name().equals(candidate) && p.usable());
             if (candidateHealthy) {
                 return Optional.of(false);

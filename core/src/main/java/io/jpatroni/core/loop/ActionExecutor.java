@@ -176,6 +176,7 @@ final class ActionExecutor {
 
     private void startPrimaryInPlace() throws PostgresException {
         state.pgState = "starting";
+        sync.beforePrimaryStart(dynamic.get());
         boolean up = pg.start(Optional.empty(), false, Duration.ofSeconds(dynamic.get().primaryStartTimeout()));
         state.pgState = up ? "running" : "start failed";
         if (up) {
@@ -193,6 +194,7 @@ final class ActionExecutor {
                 pg.appendToPgHba(bootstrap.pgHba());
             }
             state.pgState = "starting";
+            sync.beforePrimaryStart(dynamic.get());
             if (!pg.start(Optional.empty(), false, Duration.ofSeconds(config.postgresql().pgCtlTimeout()))) {
                 state.pgState = "start failed";
                 state.bootstrap = BootstrapPhase.FAILED;

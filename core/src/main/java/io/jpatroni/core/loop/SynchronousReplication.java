@@ -117,6 +117,17 @@ final class SynchronousReplication {
         return true;
     }
 
+    /**
+     * Before PostgreSQL starts as a primary that synchronous mode does not manage yet (a bootstrap,
+     * a crashed primary started in place): strict mode must not acknowledge a single commit before
+     * a standby has it, so it starts with {@code *} (ha-loop.md §16.5; simulator finding 7).
+     */
+    void beforePrimaryStart(DynamicConfig dynamic) {
+        if (dynamic.managesSynchronousReplication() && !pg.standbyNamesManaged()) {
+            pg.manageStandbyNames(dynamic.synchronousModeStrict() ? StandbyNames.ANY.render() : Optional.empty());
+        }
+    }
+
     /** A demoted primary waits for no standby when it is started again. */
     void onDemote(DynamicConfig dynamic) {
         if (dynamic.managesSynchronousReplication() || pg.standbyNamesManaged()) {

@@ -89,4 +89,17 @@ class SynchronousModeDecisionTest {
         Decision d = HaDecider.decide(input(view, SYNC, replica("node3", 500), replicaPeer("node2", 500)));
         assertEquals(HaAction.TryAcquireLock.class, d.actions().get(0).getClass());
     }
+
+    @Test
+    void aSwitchoverCandidateThatLeftTheSyncKeyDoesNotHoldUpTheRace() {
+        // node1 released the lock for a switchover to node3, but node3 is no longer synchronous:
+        // node2, the synchronous standby, must not wait for node3 (which would refuse the lock).
+        ClusterView view = leaderless().with("failover", "{\"leader\":\"node1\",\"member\":\"node3\"}").view();
+        Decision d = HaDecider.decide(input(view, SYNC, replica("node2", 500), replicaPeer("node3", 500),
+                PeerStatus.unreachable("node1")));
+        assertInstanceOf(HaAction.TryAcquireLock.class, d.actions().get(0));
+        Decision candidate = HaDecider.decide(input(view, SYNC, replica("node3", 500), replicaPeer("node2", 500),
+                PeerStatus.unreachable("node1")));
+        assertInstanceOf(HaAction.Follow.class, candidate.actions().get(0));
+    }
 }
