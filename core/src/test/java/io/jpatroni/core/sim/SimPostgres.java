@@ -60,6 +60,8 @@ final class SimPostgres {
      */
     long acknowledged;
     long acknowledgedUid;
+    private String parsedText;
+    private StandbyNames parsed = StandbyNames.NONE;
     private long op; // identity of the current postmaster-changing operation
     private long writeRemainder;
 
@@ -376,6 +378,15 @@ final class SimPostgres {
         later(0.005, 0.05, done);
     }
 
+    /** The real parser on the value in force, parsed once per value (it is read after every event). */
+    private StandbyNames activeStandbyNames() {
+        if (!standbyNamesActive.equals(parsedText)) {
+            parsed = StandbyNames.parse(standbyNamesActive);
+            parsedText = standbyNamesActive;
+        }
+        return parsed;
+    }
+
     /** The standbys streaming from this primary right now, by name (their WAL position is their flush). */
     List<SimPostgres> streamingStandbys() {
         List<SimPostgres> out = new ArrayList<>();
@@ -395,7 +406,7 @@ final class SimPostgres {
      * name order); with '*' the first streaming standby.
      */
     List<String> synchronousStandbys(List<SimPostgres> streaming) {
-        StandbyNames names = StandbyNames.parse(standbyNamesActive);
+        StandbyNames names = activeStandbyNames();
         if (names.isEmpty()) {
             return List.of();
         }
@@ -407,7 +418,7 @@ final class SimPostgres {
     List<StandbyConnection> replicationRows() {
         List<SimPostgres> streaming = streamingStandbys();
         List<String> sync = synchronousStandbys(streaming);
-        StandbyNames names = StandbyNames.parse(standbyNamesActive);
+        StandbyNames names = activeStandbyNames();
         return streaming.stream().map(r -> new StandbyConnection(r.name, "streaming",
                 sync.contains(r.name) ? "sync" : names.isAny() || names.names().contains(r.name) ? "potential"
                         : "async", r.lsn)).toList();
@@ -419,11 +430,14 @@ final class SimPostgres {
      * {@code num} of them stream (commits wait). -1 when no commit can be acknowledged now.
      */
     long acknowledgeable() {
-        StandbyNames names = StandbyNames.parse(standbyNamesActive);
+        StandbyNames names = activeStandbyNames();
         if (names.isEmpty()) {
             return lsn;
         }
         List<SimPostgres> streaming = streamingStandbys();
+        if (streaming.isEmpty()) {
+            return -1;
+        }
         List<String> sync = synchronousStandbys(streaming);
         if (sync.size() < names.num()) {
             return -1;

@@ -391,10 +391,12 @@ final class Simulation implements SimDcs.Listener {
     /**
      * {@code name} created the leader key in a race it entered as the named candidate of a manual
      * failover without leader (the snapshot it decided on), even if it never heard the answer or a
-     * newer request replaced that one meanwhile: its promotion is the operator's choice for invariant 3.
+     * newer request replaced that one meanwhile: its promotion is the operator's choice for invariants
+     * 2 and 3 (synchronous-mode runs only, to keep the asynchronous sweep's bookkeeping as it was).
      */
     void operatorFailoverLock(String name) {
         operatorFailover = name;
+        operatorChosen = name; // invariant 2 too, also when it never heard the answer and promotes later
         trace.log("SIM:", name + " took the lock as the candidate of a manual failover");
     }
 
