@@ -140,7 +140,23 @@ final class FaultSchedule {
         if (request.containsKey("scheduled_at")) {
             ordered.put("scheduled_at", request.get("scheduled_at"));
         }
+        if (sim.config().syncMode().enabled() && refusedInSynchronousMode(ordered)) {
+            sim.trace().log("REQUEST:", "switchover (" + what + ") " + io.jpatroni.core.cluster.Json.write(ordered)
+                    + " refused by the REST API in synchronous mode (412)");
+            return;
+        }
         writeRequest("switchover (" + what + ")", ordered, leader);
+    }
+
+    /**
+     * The REST API's synchronous-mode check of a switchover (rest-api.md §7.5, {@code
+     * SwitchoverResource.infeasible}): the candidate must be a synchronous standby in the {@code sync}
+     * key; without a candidate the key must name one.
+     */
+    private boolean refusedInSynchronousMode(Map<String, Object> request) {
+        var sync = sim.dcs().read().sync();
+        Object candidate = request.get("member");
+        return candidate != null ? !sync.matches(candidate.toString(), false) : sync.standbys().isEmpty();
     }
 
     /** The leader's machine goes down (daemon and PostgreSQL) until {@code stop}; an operator fails over to a member. */

@@ -44,13 +44,41 @@ import java.util.Random;
  * a long action a primary without the lock is stopped also when nobody holds the lock. Not in the
  * daemon yet ({@code AsyncActionPolicy} stops it only when someone else leads): proposal.
  *
+ * <p>{@code strictStandbyNamesAtStart} (FINDING 7, synchronous_mode strict, see
+ * {@code SimNode.writeStandbyNamesToConf}): PostgreSQL started as a primary by the daemon in strict
+ * mode without a value the daemon manages gets synchronous_standby_names = '*' (ha-loop.md §16.5:
+ * "After bootstrap: '*' if strict"; "At startup of a primary with strict mode and no
+ * Patroni-managed value: '*'"). The daemon does neither ({@code ActionExecutor.bootstrap} starts
+ * the new primary with the parameter unset and the first leader iteration's {@code SyncPlanner}
+ * claims the {@code sync} key before it sets '*'), so the bootstrap leader acknowledges commits no
+ * standby has until the reload applies '*' (invariant 3, strict part). Proposal, not in the daemon yet.
+ *
+ * <p>{@code syncCandidateCheck} (FINDING 8, a decision in synchronous mode, see {@code Deciders}):
+ * while no one holds the lock, a switchover whose candidate is not in the {@code sync} key is
+ * treated as one whose candidate cannot take over ("continue as if no candidate was given",
+ * {@code ManualFailover.candidateSide}). The daemon counts such a candidate as healthy, so every
+ * other node lets it go first, while the candidate itself refuses to race because it is not
+ * synchronous ({@code Healthiest}: a switchover in synchronous mode needs a sync member): nobody
+ * takes the lock until an operator clears the request (invariant 4). The REST API refuses such a
+ * request, but the key can drop the candidate after it was accepted. Proposal, not in the daemon yet.
+ *
  * <p>{@code switchovers}: the fault schedule also writes switchover and manual failover requests.
  */
 record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximumLagOnFailover, boolean usePgRewind,
                  boolean oneNofailover, double warmupSeconds, double faultWindowSeconds, double meanFaultGapSeconds,
                  Bug bug, boolean replicaRewindCheck,
                  boolean backgroundWrites, boolean reReadBeforeRace, boolean roleBeforeStandbyStart,
-                 boolean switchoverLagCheck, boolean demoteLocklessPrimaryDuringAsync, boolean switchovers) {
+                 boolean switchoverLagCheck, boolean demoteLocklessPrimaryDuringAsync, boolean switchovers,
+                 SyncMode syncMode, boolean strictStandbyNamesAtStart, boolean syncCandidateCheck) {
+
+    /** synchronous_mode of the simulated cluster (ha-loop.md §16): off (the original sweeps), on, strict. */
+    enum SyncMode {
+        OFF, ON, STRICT;
+
+        boolean enabled() {
+            return this != OFF;
+        }
+    }
 
     /** Safety checks a planted bug removes. */
     enum Bug {
@@ -69,7 +97,18 @@ record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximu
          */
         SKIP_PEER_CHECK,
         /** The leader race does not know the last leader position (status.optime reads as 0). */
-        SKIP_LAG_CHECK
+        SKIP_LAG_CHECK,
+        /**
+         * Synchronous mode: the decisions are not told that synchronous_mode is on, so any standby —
+         * also an asynchronous one — may win a leader race (the §16.8 restriction removed).
+         */
+        ASYNC_STANDBY_TAKES_OVER,
+        /**
+         * Synchronous mode: the planner is given flush mark 0, so a standby enters the {@code sync}
+         * key as soon as PostgreSQL reports it synchronous, before it has the commits acknowledged
+         * without it (§16.1 step 6 removed).
+         */
+        SYNC_KEY_BEFORE_CATCH_UP
     }
 
     /** The two timings of the sweep: Patroni's defaults (30/10/10) and a fast one (20/2/5), by seed parity. */
@@ -78,23 +117,26 @@ record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximu
         boolean defaults = (seed & 1) == 0;
         int nodes = r.nextInt(4) == 0 ? 4 : 3;
         return new SimConfig(nodes, defaults ? 30 : 20, defaults ? 10 : 2, defaults ? 10 : 5, 1_048_576,
-                r.nextInt(5) != 0, r.nextInt(4) == 0, 45, 180, 10, bug, true, true, true, true, true, true, true);
+                r.nextInt(5) != 0, r.nextInt(4) == 0, 45, 180, 10, bug, true, true, true, true, true, true, true,
+                SyncMode.OFF, true, true);
     }
 
-    /** The model without the fix of one finding (1-6), everything else as in the sweep. */
+    /** The model without the fix of one finding (1-8), everything else as in the sweep. */
     SimConfig withoutFix(int finding) {
         return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
                 warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, replicaRewindCheck && finding != 1,
                 backgroundWrites && finding != 2, reReadBeforeRace && finding != 3,
                 roleBeforeStandbyStart && finding != 4, switchoverLagCheck && finding != 5,
-                demoteLocklessPrimaryDuringAsync && finding != 6, switchovers);
+                demoteLocklessPrimaryDuringAsync && finding != 6, switchovers, syncMode,
+                strictStandbyNamesAtStart && finding != 7, syncCandidateCheck && finding != 8);
     }
 
     /** The daemon before the fixes of all four findings. */
     SimConfig beforeFixes() {
         return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
                 warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, false, false, false, false, switchoverLagCheck,
-                demoteLocklessPrimaryDuringAsync, switchovers);
+                demoteLocklessPrimaryDuringAsync, switchovers, syncMode, strictStandbyNamesAtStart,
+                syncCandidateCheck);
     }
 
     /** The fault schedule of the sweep before issue #3's switchover requests (the old seeds' schedules). */
@@ -102,7 +144,16 @@ record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximu
         return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
                 warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, replicaRewindCheck, backgroundWrites,
                 reReadBeforeRace, roleBeforeStandbyStart, switchoverLagCheck,
-                demoteLocklessPrimaryDuringAsync, false);
+                demoteLocklessPrimaryDuringAsync, false, syncMode, strictStandbyNamesAtStart,
+                syncCandidateCheck);
+    }
+
+    /** The same cluster and fault schedule with synchronous_mode on or strict. */
+    SimConfig withSync(SyncMode mode) {
+        return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
+                warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, replicaRewindCheck, backgroundWrites,
+                reReadBeforeRace, roleBeforeStandbyStart, switchoverLagCheck,
+                demoteLocklessPrimaryDuringAsync, switchovers, mode, strictStandbyNamesAtStart, syncCandidateCheck);
     }
 
     /**

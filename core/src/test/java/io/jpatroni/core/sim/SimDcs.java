@@ -225,6 +225,21 @@ final class SimDcs {
         return true;
     }
 
+    /**
+     * The etcd plugin's {@code write} with a version (setSyncStateValue): absent version = put,
+     * else compare-and-set on the mod revision. The new revision, or -1 when refused.
+     */
+    long writeVersioned(String key, String value, java.util.OptionalLong version, String writer) {
+        if (version.isPresent()) {
+            Entry e = keys.get(key);
+            if (e == null || e.modRevision != version.getAsLong()) {
+                return -1;
+            }
+        }
+        write(key, value, 0, writer);
+        return keys.get(key).modRevision;
+    }
+
     /** The raw text of a key right now (for the invariants, not visible to nodes). */
     String valueNow(String key) {
         Entry e = keys.get(key);

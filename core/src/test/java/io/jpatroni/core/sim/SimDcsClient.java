@@ -161,7 +161,13 @@ final class SimDcsClient {
             fail.run();
             return;
         }
-        call(deadline, () -> sim.dcs().acquire(node.name, lease, expected), result -> {
+        call(deadline, () -> {
+            LockResult r = sim.dcs().acquire(node.name, lease, expected);
+            if (r == LockResult.WON && node.racingAsFailoverCandidate) {
+                sim.operatorFailoverLock(node.name);
+            }
+            return r;
+        }, result -> {
             if (result == LockResult.LEASE_NOT_FOUND) {
                 if (leaseId == lease) {
                     leaseId = 0;
@@ -251,6 +257,13 @@ final class SimDcsClient {
         call(deadline(), () -> version.isPresent()
                         ? sim.dcs().putIfVersion(KeyLayout.FAILOVER, value, version.getAsLong(), node.name)
                         : sim.dcs().put(KeyLayout.FAILOVER, value, 0, node.name), done, () -> done.accept(false));
+    }
+
+    /** {@code setSyncStateValue}: the new version, or empty when the CAS was refused or the DCS failed. */
+    void setSyncStateValue(String json, java.util.OptionalLong version, Consumer<java.util.OptionalLong> done) {
+        call(deadline(), () -> sim.dcs().writeVersioned(KeyLayout.SYNC, json, version, node.name),
+                rev -> done.accept(rev < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(rev)),
+                () -> done.accept(java.util.OptionalLong.empty()));
     }
 
     void put(String key, String value, long deadline, Consumer<Boolean> done) {

@@ -12,6 +12,10 @@ import io.jpatroni.core.ha.HaSettings;
 import io.jpatroni.core.ha.LocalNode;
 import io.jpatroni.core.ha.LocalNode.BootstrapPhase;
 import io.jpatroni.core.ha.PeerStatus;
+import io.jpatroni.core.ha.sync.StandbyNames;
+import io.jpatroni.core.ha.sync.SyncInput;
+import io.jpatroni.core.ha.sync.SyncPlanner;
+import io.jpatroni.core.ha.sync.SyncStep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,6 +93,8 @@ final class SimNode {
     private long resumedAt;
     private long iterationStartedAt;
     private SimDcsClient dcs;
+    /** For invariant 3: this race was entered as the named candidate of a manual failover (operator's choice). */
+    boolean racingAsFailoverCandidate;
 
     // ---- NodeState (models core.loop.NodeState)
     String pgState;
@@ -108,6 +114,13 @@ final class SimNode {
     private String lastMessage;
     /** FINDING 1's fix: Patroni's rewind state CHECK, kept until the check could be made. */
     private boolean rewindCheckPending;
+
+    // ---- synchronous replication (models SynchronousReplication and PostgresNode's managed value)
+    /** PostgresNode.managedStandbyNames: null = not managed, else the value to write (empty = none). */
+    private Optional<String> managedStandbyNames;
+    /** SynchronousReplication.observedNames / flushMark. */
+    private String observedStandbyNames;
+    private long flushMark;
 
     // ---- BackgroundWrites (FINDING 2's fix): one writer, newest pending write per kind
     private final LinkedHashMap<String, Consumer<Runnable>> backgroundPending = new LinkedHashMap<>();
@@ -152,6 +165,9 @@ final class SimNode {
         lastStatusWritten = null;
         lastMessage = null;
         rewindCheckPending = true; // first contact with a running replica
+        managedStandbyNames = null;
+        observedStandbyNames = null;
+        flushMark = 0;
         backgroundPending.clear();
         backgroundBusy = false;
         sleeping = false;
@@ -330,6 +346,7 @@ final class SimNode {
 
     private void afterRead(ClusterView cluster) {
         lastCluster = cluster;
+        observeSync(cluster);
         if (cluster.leader().isPresent()) {
             formerLeader = cluster.leaderName();
             formerMembers = cluster.members();
@@ -393,7 +410,8 @@ final class SimNode {
 
     private HaSettings settings() {
         SimConfig c = sim.config();
-        return new HaSettings(c.ttl(), c.loopWait(), c.maximumLagOnFailover(), false, false, 300);
+        return new HaSettings(c.ttl(), c.loopWait(), c.maximumLagOnFailover(), false, false, 300,
+                c.syncMode().enabled() && c.bug() != SimConfig.Bug.ASYNC_STANDBY_TAKES_OVER);
     }
 
     private LocalNode localNode(Obs local) {
@@ -601,7 +619,7 @@ final class SimNode {
             k.accept(null);
         } else if (action instanceof HaAction.Promote) {
             sim.checkPromotion(this, pg.lsn, input);
-            startAsync("promote", this::promoteTask);
+            startAsync("promote", (ok, failed) -> promoteTask(cluster, ok, failed));
             k.accept(null);
         } else if (action instanceof HaAction.Demote demote) {
             demote(demote.mode(), cluster, () -> k.accept(null), pgError);
@@ -628,6 +646,8 @@ final class SimNode {
      */
     private void tryAcquireLock(HaAction.TryAcquireLock race, ClusterView cluster, Consumer<Decision> k,
                                 Runnable dcsError) {
+        racingAsFailoverCandidate = sim.config().syncMode().enabled() && cluster.failover()
+                .map(f -> f.leader().isEmpty() && f.candidate().map(name::equals).orElse(false)).orElse(false);
         Runnable acquire = () -> dcs.attemptToAcquireLeader(-1, won -> {
             setLeaderFlag(won);
             sim.trace().log(name, won ? "acquired the leader lock" : "could not acquire the leader lock");
@@ -743,6 +763,7 @@ final class SimNode {
         pg.stop(mode != DemoteMode.OFFLINE, guard(() -> {
             pgState = "stopped";
             role = "demoted";
+            onDemoteSync();
             firstContact = false;
             switch (mode) {
                 case OFFLINE -> startStandby(Optional.empty(), then, pgError);
@@ -774,6 +795,7 @@ final class SimNode {
             pg.stop(false, guard(() -> {
                 pgState = "stopped";
                 role = "demoted";
+                onDemoteSync();
                 firstContact = false;
                 long location = SimPostgres.SHUT_DOWN.equals(pg.controlState) ? pg.lsn : pg.lastCheckpoint;
                 writeStatus(Json.write(Map.of("optime", location)), () -> {
@@ -819,8 +841,13 @@ final class SimNode {
         return cluster == null ? Optional.empty() : cluster.leaderName().filter(l -> !l.equals(name));
     }
 
-    /** Models PrimaryUpkeep.maintain: the history key follows my timeline (slots are not modelled). */
+    /** Models ActionExecutor's MaintainPrimary: PrimaryUpkeep.maintain, then SynchronousReplication.manage. */
     private void maintainPrimary(ClusterView cluster, Runnable then) {
+        maintainHistory(cluster, () -> manageSync(cluster, then));
+    }
+
+    /** Models PrimaryUpkeep.maintain: the history key follows my timeline (slots are not modelled). */
+    private void maintainHistory(ClusterView cluster, Runnable then) {
         if (!pg.acceptsConnections()) {
             then.run();
             return;
@@ -853,6 +880,156 @@ final class SimNode {
         submit("history", written -> dcs.put(KeyLayout.HISTORY, json, writeDeadline(), ok -> written.run()), then);
     }
 
+    // ================================================================== MODEL of SynchronousReplication
+
+    private boolean syncEnabled() {
+        return sim.config().syncMode().enabled();
+    }
+
+    private boolean strictSync() {
+        return sim.config().syncMode() == SimConfig.SyncMode.STRICT;
+    }
+
+    /**
+     * MODEL of SynchronousReplication.observe (every snapshot, ActionExecutor.observe): a daemon
+     * restarted beside its primary keeps the standbys its own {@code sync} key promises in the
+     * configuration it writes next, until it manages them as leader.
+     */
+    private void observeSync(ClusterView cluster) {
+        if (!syncEnabled() || managedStandbyNames != null
+                || !cluster.sync().leader().map(name::equalsIgnoreCase).orElse(false)) {
+            return;
+        }
+        List<String> standbys = cluster.sync().standbys();
+        StandbyNames value = standbys.isEmpty() ? (strictSync() ? StandbyNames.ANY : StandbyNames.NONE)
+                : StandbyNames.of(standbys.size(), standbys);
+        managedStandbyNames = value.render();
+    }
+
+    /** MODEL of PostgresNode.writeConfiguration before a start or reload: the managed value, else the user's (none). */
+    private void writeStandbyNamesToConf() {
+        writeStandbyNamesToConf(false);
+    }
+
+    /**
+     * FINDING 7's proposed fix for a start as a primary in strict mode: no managed value yet
+     * (bootstrap, a daemon restarted beside a stopped primary) means '*', so no commit is
+     * acknowledged before a standby has it.
+     */
+    private void writeStandbyNamesToConf(boolean asPrimary) {
+        if (!syncEnabled()) {
+            return;
+        }
+        if (asPrimary && strictSync() && managedStandbyNames == null && sim.config().strictStandbyNamesAtStart()) {
+            managedStandbyNames = StandbyNames.ANY.render();
+        }
+        pg.standbyNamesConf = managedStandbyNames == null ? "" : managedStandbyNames.orElse("");
+    }
+
+    /** MODEL of SynchronousReplication.onDemote: a demoted primary waits for no standby when started again. */
+    private void onDemoteSync() {
+        if (syncEnabled() || managedStandbyNames != null) {
+            managedStandbyNames = Optional.empty();
+        }
+    }
+
+    /**
+     * MODEL of SynchronousReplication.manage, run by MaintainPrimary after PrimaryUpkeep.maintain:
+     * read synchronous_standby_names and the flush position (noting a flush mark when the value
+     * changed), pg_stat_replication, then carry out the real {@link SyncPlanner}'s steps in order —
+     * a WriteSyncKey is a CAS on the {@code sync} key's version and a refused or failed one ends the
+     * list; SetStandbyNames writes the value, reloads, waits 100 ms and notes the value again. A
+     * PostgreSQL error (not running, in recovery) ends it too (ActionExecutor logs and goes on).
+     */
+    private void manageSync(ClusterView cluster, Runnable then) {
+        if (!syncEnabled() || !pg.acceptsConnections() || pg.inRecovery) {
+            then.run();
+            return;
+        }
+        noteStandbyNames();
+        long mark = sim.config().bug() == SimConfig.Bug.SYNC_KEY_BEFORE_CATCH_UP ? 0 : flushMark;
+        SyncInput in = new SyncInput(name, cluster.members(), pg.replicationRows(), pg.lsn, 1, strictSync(), -1,
+                cluster.sync(), StandbyNames.parse(pg.standbyNamesActive), mark);
+        runSyncSteps(SyncPlanner.plan(in), 0, cluster.sync().version(), then);
+    }
+
+    private void runSyncSteps(List<SyncStep> steps, int i, OptionalLong version, Runnable then) {
+        if (i == steps.size()) {
+            then.run();
+            return;
+        }
+        SyncStep step = steps.get(i);
+        if (step instanceof SyncStep.WriteSyncKey write) {
+            dcs.setSyncStateValue(syncJson(write.standbys()), version, written -> {
+                if (written.isEmpty()) {
+                    sim.trace().log(name, "Synchronous replication key updated by someone else");
+                    then.run();
+                    return;
+                }
+                sim.trace().log(name, "Synchronous standby status assigned to " + write.standbys());
+                runSyncSteps(steps, i + 1, written, then);
+            });
+        } else if (step instanceof SyncStep.SetStandbyNames set) {
+            sim.trace().log(name, "Assigning synchronous standby status to " + set.value().names()
+                    + (set.value().isAny() && strictSync() ? " (No standbys available!)" : ""));
+            managedStandbyNames = set.value().render();
+            writeStandbyNamesToConf();
+            if (!pg.running()) {
+                then.run(); // pg_ctl reload fails
+                return;
+            }
+            pg.reload(guard(() -> sim.clock().after(Scheduler.sec(0.1), guard(() -> {
+                if (!pg.acceptsConnections()) {
+                    then.run();
+                    return;
+                }
+                noteStandbyNames();
+                runSyncSteps(steps, i + 1, version, then);
+            }))));
+        }
+    }
+
+    /** MODEL of SynchronousReplication.noteStandbyNames: a changed value marks the current WAL position. */
+    private void noteStandbyNames() {
+        if (!pg.standbyNamesActive.equals(observedStandbyNames)) {
+            flushMark = pg.lsn;
+            observedStandbyNames = pg.standbyNamesActive;
+        }
+    }
+
+    /**
+     * MODEL of SynchronousReplication.beforePromote: claim the {@code sync} key with no standby (CAS
+     * on the version of the snapshot the promotion was decided on) and start with no synchronous
+     * standby ('*' when strict); a refused CAS postpones the promotion.
+     */
+    private void beforePromoteSync(ClusterView cluster, Runnable proceed, Runnable postponed, Runnable failed) {
+        if (!syncEnabled()) {
+            proceed.run();
+            return;
+        }
+        dcs.setSyncStateValue(syncJson(List.of()), cluster.sync().version(), written -> {
+            if (written.isEmpty()) {
+                postponed.run();
+                return;
+            }
+            managedStandbyNames = strictSync() ? StandbyNames.ANY.render() : Optional.empty();
+            writeStandbyNamesToConf();
+            if (!pg.running()) {
+                failed.run(); // pg_ctl reload fails: the promote task fails
+                return;
+            }
+            pg.reload(guard(proceed));
+        });
+    }
+
+    private String syncJson(java.util.Collection<String> standbys) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("leader", name);
+        doc.put("quorum", 0);
+        doc.put("sync_standby", standbys.isEmpty() ? null : String.join(",", standbys.stream().sorted().toList()));
+        return Json.write(doc);
+    }
+
     // ================================================================== async tasks (models AsyncRunner + tasks)
 
     private void startAsync(String action, Task task) {
@@ -878,6 +1055,7 @@ final class SimNode {
         pgState = "initializing new cluster";
         pg.initdb(guard(() -> {
             pgState = "starting";
+            writeStandbyNamesToConf(true);
             pg.start(Optional.empty(), false, Scheduler.sec(60), guard(up -> {
                 if (!up) {
                     pgState = "start failed";
@@ -899,6 +1077,7 @@ final class SimNode {
             failed.run();
             return;
         }
+        writeStandbyNamesToConf(true);
         pg.start(Optional.empty(), false, Scheduler.sec(300), guard(up -> {
             pgState = up ? "running" : "start failed";
             ok.run();
@@ -906,7 +1085,15 @@ final class SimNode {
     }
 
     /** Models ActionExecutor.promote: pg_ctl promote waiting up to max(loop_wait, 10) s, then CHECKPOINT. */
-    private void promoteTask(Runnable ok, Runnable failed) {
+    private void promoteTask(ClusterView cluster, Runnable ok, Runnable failed) {
+        beforePromoteSync(cluster, () -> promoteNow(ok, failed), () -> {
+            sim.trace().log(name, "Postponing promotion because synchronous replication state was updated by "
+                    + "somebody else");
+            ok.run();
+        }, failed);
+    }
+
+    private void promoteNow(Runnable ok, Runnable failed) {
         long wait = Scheduler.sec(Math.max(sim.config().loopWait(), 10));
         pg.promote(wait, guard(promoted -> {
             if (!promoted) {
@@ -960,6 +1147,7 @@ final class SimNode {
             failed.run();
             return;
         }
+        writeStandbyNamesToConf();
         pg.start(follow, true, Scheduler.sec(60), guard(up -> {
             upstream = follow.map(h -> h + ":5432");
             pgState = up ? "running" : "starting";

@@ -1,5 +1,7 @@
 package io.jpatroni.core.sim;
 
+import io.jpatroni.core.ha.sync.StandbyConnection;
+import io.jpatroni.core.ha.sync.StandbyNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +48,20 @@ final class SimPostgres {
     double lagSpikeSeconds;
     /** pg_control's latest checkpoint location (CHECKPOINT, shutdown checkpoint). */
     long lastCheckpoint;
+    /**
+     * synchronous_standby_names as postgresql.conf has it (written by the daemon at every start and
+     * before a reload) and as the running server applies it; "" = not set, no synchronous standby.
+     */
+    String standbyNamesConf = "";
+    String standbyNamesActive = "";
+    /**
+     * Synchronous mode: the highest WAL position whose commit this server has acknowledged to a
+     * client as primary, on the timeline {@link #acknowledgedUid}.
+     */
+    long acknowledged;
+    long acknowledgedUid;
+    private String parsedText;
+    private StandbyNames parsed = StandbyNames.NONE;
     private long op; // identity of the current postmaster-changing operation
     private long writeRemainder;
 
@@ -159,6 +175,7 @@ final class SimPostgres {
         long me = ++op;
         phase = Phase.STARTING;
         upstream = standby ? follow : Optional.empty(); // written to the configuration before the launch
+        standbyNamesActive = standbyNamesConf;
         boolean unclean = IN_PRODUCTION.equals(controlState) || IN_ARCHIVE_RECOVERY.equals(controlState);
         double recovery = unclean ? between(0.5, 4.0) : 0;
         long ready = Scheduler.sec(between(0.3, 2.5) + recovery);
@@ -343,6 +360,90 @@ final class SimPostgres {
         sysid = null;
         history = List.of();
         lsn = 0;
+    }
+
+    // ------------------------------------------------------------------ synchronous replication
+
+    /**
+     * pg_ctl reload: returns once the postmaster was signalled; the server applies postgresql.conf a
+     * moment later (so a value read right after the reload may still be the old one).
+     */
+    void reload(Runnable done) {
+        long me = op;
+        later(0.001, 0.2, () -> {
+            if (op == me && running()) {
+                standbyNamesActive = standbyNamesConf;
+            }
+        });
+        later(0.005, 0.05, done);
+    }
+
+    /** The real parser on the value in force, parsed once per value (it is read after every event). */
+    private StandbyNames activeStandbyNames() {
+        if (!standbyNamesActive.equals(parsedText)) {
+            parsed = StandbyNames.parse(standbyNamesActive);
+            parsedText = standbyNamesActive;
+        }
+        return parsed;
+    }
+
+    /** The standbys streaming from this primary right now, by name (their WAL position is their flush). */
+    List<SimPostgres> streamingStandbys() {
+        List<SimPostgres> out = new ArrayList<>();
+        for (String other : sim.nodeNames()) {
+            SimPostgres r = sim.postgres(other);
+            if (r != this && r.acceptsConnections() && r.inRecovery && r.streaming
+                    && r.upstream.map(name::equals).orElse(false) && sim.network().linked(name, other)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The walsenders PostgreSQL treats as synchronous: the first {@code num} streaming standbys in
+     * the order synchronous_standby_names lists them ({@code FIRST n (...)}; the list is rendered in
+     * name order); with '*' the first streaming standby.
+     */
+    List<String> synchronousStandbys(List<SimPostgres> streaming) {
+        StandbyNames names = activeStandbyNames();
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        return streaming.stream().map(r -> r.name).filter(n -> names.isAny() || names.names().contains(n))
+                .sorted().limit(names.num()).toList();
+    }
+
+    /** pg_stat_replication of this primary as the daemon reads it (flush LSN, synchronous_commit on). */
+    List<StandbyConnection> replicationRows() {
+        List<SimPostgres> streaming = streamingStandbys();
+        List<String> sync = synchronousStandbys(streaming);
+        StandbyNames names = activeStandbyNames();
+        return streaming.stream().map(r -> new StandbyConnection(r.name, "streaming",
+                sync.contains(r.name) ? "sync" : names.isAny() || names.names().contains(r.name) ? "potential"
+                        : "async", r.lsn)).toList();
+    }
+
+    /**
+     * How far commits are acknowledged now: everything written when synchronous_standby_names is
+     * empty; else what the synchronous standbys have all flushed, nothing new while fewer than
+     * {@code num} of them stream (commits wait). -1 when no commit can be acknowledged now.
+     */
+    long acknowledgeable() {
+        StandbyNames names = activeStandbyNames();
+        if (names.isEmpty()) {
+            return lsn;
+        }
+        List<SimPostgres> streaming = streamingStandbys();
+        if (streaming.isEmpty()) {
+            return -1;
+        }
+        List<String> sync = synchronousStandbys(streaming);
+        if (sync.size() < names.num()) {
+            return -1;
+        }
+        return Math.min(lsn, streaming.stream().filter(r -> sync.contains(r.name)).mapToLong(r -> r.lsn).min()
+                .orElse(-1));
     }
 
     /** A short synchronous query or command (CHECKPOINT, reload, slot maintenance). */

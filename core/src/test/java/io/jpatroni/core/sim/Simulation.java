@@ -54,6 +54,21 @@ final class Simulation implements SimDcs.Listener {
     /** The named candidate that took the lock: its promotion stays exempt from the lag limit while it holds that lock. */
     private String operatorChosen;
 
+    /**
+     * Invariant 3: per timeline (by uid), the primary's history and the highest position it
+     * acknowledged to clients while it owned the {@code sync} key.
+     */
+    private final Map<Long, Acknowledged> acknowledged = new LinkedHashMap<>();
+    /** Nodes whose PostgreSQL accepted writes at the last check (a new primary is checked once, when it starts). */
+    private final java.util.Set<String> writable = new java.util.HashSet<>();
+    /** The named candidate of a manual failover without leader: the operator accepted losing what it lacks. */
+    private String operatorFailover;
+    private String syncKeyText;
+    private String syncKeyLeader;
+
+    private record Acknowledged(String primary, List<SimPostgres.Tli> history, long position) {
+    }
+
     /** The old leader's history and last acknowledged position at its fast stop, and who had all of it at the release. */
     private record PlannedSwitchover(String oldLeader, List<SimPostgres.Tli> history, long acknowledged,
                                      List<String> caughtUp) {
@@ -168,8 +183,12 @@ final class Simulation implements SimDcs.Listener {
     }
 
     String bootstrapDcsJson() {
-        return Json.write(Map.of("ttl", config.ttl(), "loop_wait", config.loopWait(), "retry_timeout",
-                config.retryTimeout(), "maximum_lag_on_failover", config.maximumLagOnFailover()));
+        Map<String, Object> dynamic = new LinkedHashMap<>(Map.of("ttl", config.ttl(), "loop_wait", config.loopWait(),
+                "retry_timeout", config.retryTimeout(), "maximum_lag_on_failover", config.maximumLagOnFailover()));
+        if (config.syncMode().enabled()) {
+            dynamic.put("synchronous_mode", config.syncMode() == SimConfig.SyncMode.STRICT ? "strict" : "on");
+        }
+        return Json.write(dynamic);
     }
 
     /** systemd restarts a daemon that exited. */
@@ -191,6 +210,62 @@ final class Simulation implements SimDcs.Listener {
         for (SimNode n : nodes.values()) {
             n.pg.advanceAsReplica();
         }
+        if (config.syncMode().enabled()) {
+            for (SimNode n : nodes.values()) {
+                acknowledge(n);
+            }
+        }
+    }
+
+    /** Who owns the {@code sync} key right now (its leader field), decoded once per value. */
+    private String syncKeyLeader() {
+        String text = dcs.valueNow(KeyLayout.SYNC);
+        if (!java.util.Objects.equals(text, syncKeyText)) {
+            syncKeyText = text;
+            syncKeyLeader = dcs.read().sync().leader().orElse(null);
+        }
+        return syncKeyLeader;
+    }
+
+    /**
+     * Synchronous mode: commits acknowledged by a primary up to now, as its synchronous_standby_names
+     * allows (see {@link SimPostgres#acknowledgeable()}). Those acknowledged while it owns the
+     * {@code sync} key are what invariant 3 protects. Strict mode: such a commit must already be
+     * flushed by a standby.
+     */
+    private void acknowledge(SimNode n) {
+        SimPostgres pg = n.pg;
+        if (!pg.acceptsWrites()) {
+            return;
+        }
+        long uid = pg.history.get(pg.history.size() - 1).uid();
+        if (uid != pg.acknowledgedUid) {
+            pg.acknowledgedUid = uid;
+            pg.acknowledged = 0;
+        }
+        long now = pg.acknowledgeable();
+        if (now <= pg.acknowledged) {
+            return;
+        }
+        long before = pg.acknowledged;
+        pg.acknowledged = now;
+        if (!n.name.equalsIgnoreCase(String.valueOf(syncKeyLeader()))) {
+            return;
+        }
+        if (config.syncMode() == SimConfig.SyncMode.STRICT) {
+            long flushed = nodes.values().stream().filter(r -> r != n && r.pg.hasData && pg.sysid.equals(r.pg.sysid))
+                    .mapToLong(r -> Math.min(r.pg.lsn, SimPostgres.divergence(r.pg.history, pg.history)))
+                    .max().orElse(-1);
+            if (now > flushed) {
+                violate(3, String.format("strict synchronous mode: %s acknowledged commits up to %d (before: %d, "
+                                + "synchronous_standby_names '%s') but no standby has flushed past %d", n.name, now,
+                        before, pg.standbyNamesActive, flushed));
+            }
+        }
+        Acknowledged old = acknowledged.get(uid);
+        if (old == null || old.position() < now) {
+            acknowledged.put(uid, new Acknowledged(n.name, pg.history, now));
+        }
     }
 
     // ------------------------------------------------------------------ DCS watch
@@ -199,6 +274,9 @@ final class Simulation implements SimDcs.Listener {
     public void changed(String key, String writer) {
         if (KeyLayout.LEADER.equals(key) && operatorChosen != null && !operatorChosen.equals(dcs.leaderNow())) {
             operatorChosen = null;
+        }
+        if (KeyLayout.LEADER.equals(key) && operatorFailover != null && !operatorFailover.equals(dcs.leaderNow())) {
+            operatorFailover = null;
         }
         SimNode releasing = nodes.get(writer);
         if (KeyLayout.LEADER.equals(key) && dcs.leaderNow() == null && releasing != null
@@ -278,6 +356,9 @@ final class Simulation implements SimDcs.Listener {
             trace.log("SIM:", node.name + " promotes as the named candidate of " + request.get()
                     + " (lag limit does not apply)");
             operatorChosen = node.name;
+            if (request.get().leader().isEmpty()) {
+                operatorFailover = node.name;
+            }
             return;
         }
         if (node.name.equals(operatorChosen) && node.name.equals(dcs.leaderNow())) {
@@ -305,6 +386,18 @@ final class Simulation implements SimDcs.Listener {
         trace.log("SIM:", String.format("%s released the lock after a fast stop at %d; candidate %s; caught up: %s%s",
                 old.name, acknowledged, candidate.orElse("(any)"), caughtUp, check ? "" : " (not checked)"));
         planned = check ? new PlannedSwitchover(old.name, old.pg.history, acknowledged, caughtUp) : null;
+    }
+
+    /**
+     * {@code name} created the leader key in a race it entered as the named candidate of a manual
+     * failover without leader (the snapshot it decided on), even if it never heard the answer or a
+     * newer request replaced that one meanwhile: its promotion is the operator's choice for invariants
+     * 2 and 3 (synchronous-mode runs only, to keep the asynchronous sweep's bookkeeping as it was).
+     */
+    void operatorFailoverLock(String name) {
+        operatorFailover = name;
+        operatorChosen = name; // invariant 2 too, also when it never heard the answer and promotes later
+        trace.log("SIM:", name + " took the lock as the candidate of a manual failover");
     }
 
     /** A node's PostgreSQL begins a new timeline at {@code lsn} after {@code history}: invariant 6. */
@@ -343,11 +436,43 @@ final class Simulation implements SimDcs.Listener {
     }
 
     /**
-     * Invariant 3 (synchronous mode: only a synchronous standby may be promoted, and no commit
-     * acknowledged by the old leader is lost) has its slot here: the daemon does not implement
-     * synchronous replication yet, so there is nothing to check.
+     * Invariant 3 (synchronous mode: no acknowledged commit lost): a node whose PostgreSQL starts
+     * accepting writes (a promotion, or a primary started again) must hold every commit any primary
+     * acknowledged while it owned the {@code sync} key — its history must reach each acknowledged
+     * position on that primary's history. The named candidate of a manual failover without a
+     * leader is exempt (Patroni lets the operator fail over to an asynchronous standby).
      */
     private void checkSynchronousMode() {
+        if (!config.syncMode().enabled()) {
+            return;
+        }
+        for (SimNode n : nodes.values()) {
+            if (!n.pg.acceptsWrites()) {
+                writable.remove(n.name);
+                continue;
+            }
+            if (!writable.add(n.name)) {
+                continue;
+            }
+            if (n.name.equals(operatorFailover)) {
+                // What it lacks is lost by the operator's choice: later primaries need only what it has.
+                trace.log("SIM:", n.name + " becomes primary as the candidate of a manual failover: invariant 3 "
+                        + "does not apply");
+                acknowledged.replaceAll((uid, a) -> new Acknowledged(a.primary(), a.history(), Math.min(a.position(),
+                        Math.min(n.pg.lsn, SimPostgres.divergence(n.pg.history, a.history())))));
+                continue;
+            }
+            for (Acknowledged a : acknowledged.values()) {
+                long common = Math.min(n.pg.lsn, SimPostgres.divergence(n.pg.history, a.history()));
+                if (common < a.position()) {
+                    violate(3, String.format("%s becomes primary at %d on timeline %d sharing only %d with the "
+                                    + "history of %s, which acknowledged commits up to %d in synchronous mode "
+                                    + "(%d acknowledged bytes lost; sync key %s)", n.name, n.pg.lsn, n.pg.timeline(),
+                            common, a.primary(), a.position(), a.position() - common, dcs.valueNow(KeyLayout.SYNC)));
+                    return;
+                }
+            }
+        }
     }
 
     /** Invariant 4: empty when there is exactly one primary holding the lock and everyone else streams from it. */
