@@ -51,12 +51,12 @@ class SlotsIT {
         await("a leader and two streaming replicas", Duration.ofSeconds(120), () -> healthy(3));
     }
 
-    /** use_slots (from the seed), member_slots_ttl 0, a permanent physical and a logical slot, one ignore matcher. */
+    /** use_slots (from the seed), member_slots_ttl 3 s, a permanent physical and a logical slot, one ignore matcher. */
     @SuppressWarnings("unchecked")
     private static void withSlotsConfiguration(Node node) throws Exception {
         Map<String, Object> yml = new Yaml().load(Files.readString(node.config));
         Map<String, Object> dcs = (Map<String, Object>) ((Map<String, Object>) yml.get("bootstrap")).get("dcs");
-        dcs.put("member_slots_ttl", 0);
+        dcs.put("member_slots_ttl", 3);
         Map<String, Object> slots = new LinkedHashMap<>();
         slots.put("keep_me", null);
         slots.put("cdc", Map.of("type", "logical", "database", "postgres", "plugin", "test_decoding"));
@@ -88,8 +88,11 @@ class SlotsIT {
                 () -> slots(leader).equals(new TreeSet<>(expected)));
         for (Node replica : cluster.nodes) {
             if (replica != leader) {
-                await("the permanent physical slot kept on " + replica, Duration.ofSeconds(30),
-                        () -> slots(replica).contains("keep_me physical"));
+                // Patroni 4 (member_slots_ttl > 0): every node keeps the others' slots, ready for a failover
+                List<String> kept = new ArrayList<>(List.of("keep_me physical"));
+                cluster.nodes.stream().filter(n -> n != replica).forEach(n -> kept.add(n.name + " physical"));
+                await("the permanent physical slot and the other members' slots kept on " + replica,
+                        Duration.ofSeconds(30), () -> slots(replica).equals(new TreeSet<>(kept)));
             }
         }
     }
@@ -101,7 +104,7 @@ class SlotsIT {
         await("status with slots", Duration.ofSeconds(20), () -> {
             String status = etcdValue("/service/otus/status");
             return status.contains("\"optime\":") && status.contains("\"keep_me\":") && status.contains("\"cdc\":")
-                    && status.contains("\"" + leader.name + "\":");
+                    && status.contains("\"" + leader.name + "\":") && status.contains("\"retain_slots\":[");
         });
     }
 
@@ -157,8 +160,10 @@ class SlotsIT {
         assertTrue(slots(leader).contains(gone.name + " physical"), slots(leader).toString());
         gone.killHard();
         cluster.etcd.etcdctl("del", "/service/otus/members/" + gone.name);
-        await("the slot of " + gone + " dropped on " + leader, Duration.ofSeconds(30),
+        await("the slot of " + gone + " dropped on " + leader + " once member_slots_ttl passed", Duration.ofSeconds(30),
                 () -> !slots(leader).contains(gone.name + " physical"));
+        Node replica = cluster.nodes.stream().filter(n -> n != leader && n != gone).findFirst().orElseThrow();
+        await("and on " + replica, Duration.ofSeconds(30), () -> !slots(replica).contains(gone.name + " physical"));
         assertTrue(slots(leader).containsAll(List.of("keep_me physical", "cdc logical")), slots(leader).toString());
     }
 

@@ -38,6 +38,8 @@ final class PrimaryUpkeep {
     /** status.slots and status.retain_slots as the last slot upkeep found them (written with each renewal). */
     private volatile Map<String, Long> publishedSlots = Map.of();
     private volatile List<String> retainSlots = List.of();
+    /** Whether status.slots names my own slot too (member_slots_ttl &gt; 0: everything is published). */
+    private volatile boolean publishMine;
 
     private final BackgroundWrites writes;
 
@@ -57,6 +59,7 @@ final class PrimaryUpkeep {
         if (!cluster.leaderName().map(name::equals).orElse(false)) {
             wasLeader = false;
             publishedSlots = Map.of();
+            publishMine = false;
             retainSlots = List.of();
             retainSeen.clear();
         }
@@ -81,11 +84,12 @@ final class PrimaryUpkeep {
     private String statusJson(long optime) {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("optime", optime);
-        Map<String, Long> slots = publishedSlots;
+        Map<String, Long> slots = new java.util.TreeMap<>(publishedSlots);
+        if (publishMine) {
+            slots.put(SlotNames.forMember(name), optime);
+        }
         if (!slots.isEmpty()) {
-            Map<String, Long> withMine = new java.util.TreeMap<>(slots);
-            withMine.put(SlotNames.forMember(name), optime);
-            status.put("slots", withMine);
+            status.put("slots", slots);
         }
         List<String> retain = retainSlots;
         if (!retain.isEmpty()) {
@@ -185,6 +189,7 @@ final class PrimaryUpkeep {
     private void rememberForStatus(ClusterView cluster, DynamicConfig dynamic, SlotPlan.Desired desired,
                                    List<ExistingSlot> existing, int serverVersion, long now, long ttlNanos) {
         if (serverVersion < 110000 || !dynamic.useSlots()) {
+            publishMine = false;
             publishedSlots = Map.of();
             retainSlots = List.of();
             return;
@@ -198,6 +203,7 @@ final class PrimaryUpkeep {
             }
         }
         publishedSlots = positions;
+        publishMine = !onlyPermanent;
         if (onlyPermanent) {
             retainSeen.clear();
             retainSlots = List.of();
