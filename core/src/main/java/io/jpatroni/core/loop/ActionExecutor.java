@@ -130,6 +130,7 @@ final class ActionExecutor {
             if (recovery.follow(cluster, follow.leader()) == ReplicaRecovery.FollowOutcome.REJOIN) {
                 startAsync("rejoin", () -> recovery.rejoin(cluster, follow.leader()));
             }
+            new ReplicaSlots(config.name(), pg).maintain(cluster, dynamic.get());
         } else if (action instanceof HaAction.Rejoin rejoin) {
             startAsync("rejoin", () -> recovery.rejoin(cluster, rejoin.leader()));
         } else if (action instanceof HaAction.MaintainPrimary) {

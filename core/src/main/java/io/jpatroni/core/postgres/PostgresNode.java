@@ -1159,6 +1159,21 @@ public final class PostgresNode implements AutoCloseable {
         });
     }
 
+    /** Slot reading, creation, advancing and dropping, physical and logical, on this server. */
+    public ReplicationSlots replicationSlots() {
+        return new ReplicationSlots(this);
+    }
+
+    /** For {@link ReplicationSlots}: work on the loop's cached connection. */
+    <T> T onSlotConnection(String what, LocalConnection.SqlWork<T> work) throws PostgresException {
+        return withConnection(what, work);
+    }
+
+    /** For {@link ReplicationSlots}: a fresh superuser connection to {@code database} (logical slots live in one). */
+    Connection connectForSlots(String database) throws SQLException {
+        return connect(settings.localHost(), settings.port(), database, credentials(settings.superuser()));
+    }
+
     /** {@code pg_wal/<TL>.history} of a timeline, if this data directory has it. */
     public Optional<Path> timelineHistoryFile(long timeline) {
         Path file = settings.dataDir().resolve("pg_wal").resolve(String.format("%08X.history", timeline));
