@@ -26,9 +26,6 @@ interface Deciders {
         return new Deciders() {
             @Override
             public Decision decide(HaInput in) {
-                if (config.syncCandidateCheck() && config.syncMode().enabled()) {
-                    in = withoutUnsyncedSwitchoverCandidate(in);
-                }
                 Decision d = plain.decide(in);
                 if (config.demoteLocklessPrimaryDuringAsync()) {
                     d = demoteLocklessPrimary(in, d);
@@ -64,29 +61,6 @@ interface Deciders {
         }
         return Decision.of("following a different leader because i am not the healthiest node",
                 new HaAction.Follow(java.util.Optional.empty()));
-    }
-
-    /**
-     * FINDING 8's proposed fix (core.ha ManualFailover.candidateSide with Healthiest): in synchronous
-     * mode, while nobody holds the lock, the candidate of a switchover that is not in the {@code sync}
-     * key cannot take over (it refuses to race), so the others decide as if no candidate was named.
-     * Written here as the decision on an input whose request names no candidate.
-     */
-    private static HaInput withoutUnsyncedSwitchoverCandidate(HaInput in) {
-        ClusterView c = in.cluster();
-        var request = c.failover();
-        if (request.isEmpty() || request.get().leader().isEmpty() || request.get().candidate().isEmpty()
-                || c.leaderName().isPresent() || !in.settings().synchronousMode() || !c.sync().isActive()
-                || c.sync().matches(request.get().candidate().get(), true)) {
-            return in;
-        }
-        var f = request.get();
-        var anyone = new ClusterView.FailoverRequest(f.leader(), java.util.Optional.empty(), f.scheduledAt(),
-                f.version());
-        ClusterView changed = new ClusterView(c.raw(), c.initialize(), c.leader(), c.members(), c.config(),
-                c.configModifyVersion(), c.statusOptime(), c.statusSlots(), c.sync(), java.util.Optional.of(anyone),
-                c.history());
-        return new HaInput(changed, in.local(), in.settings(), in.peers(), in.formerLeader(), in.now());
     }
 
     /**

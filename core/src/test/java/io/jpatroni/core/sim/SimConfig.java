@@ -48,19 +48,9 @@ import java.util.Random;
  * {@code SimNode.writeStandbyNamesToConf}): PostgreSQL started as a primary by the daemon in strict
  * mode without a value the daemon manages gets synchronous_standby_names = '*' (ha-loop.md §16.5:
  * "After bootstrap: '*' if strict"; "At startup of a primary with strict mode and no
- * Patroni-managed value: '*'"). The daemon does neither ({@code ActionExecutor.bootstrap} starts
- * the new primary with the parameter unset and the first leader iteration's {@code SyncPlanner}
- * claims the {@code sync} key before it sets '*'), so the bootstrap leader acknowledges commits no
- * standby has until the reload applies '*' (invariant 3, strict part). Proposal, not in the daemon yet.
- *
- * <p>{@code syncCandidateCheck} (FINDING 8, a decision in synchronous mode, see {@code Deciders}):
- * while no one holds the lock, a switchover whose candidate is not in the {@code sync} key is
- * treated as one whose candidate cannot take over ("continue as if no candidate was given",
- * {@code ManualFailover.candidateSide}). The daemon counts such a candidate as healthy, so every
- * other node lets it go first, while the candidate itself refuses to race because it is not
- * synchronous ({@code Healthiest}: a switchover in synchronous mode needs a sync member): nobody
- * takes the lock until an operator clears the request (invariant 4). The REST API refuses such a
- * request, but the key can drop the candidate after it was accepted. Proposal, not in the daemon yet.
+ * Patroni-managed value: '*'"). Without it the bootstrap leader acknowledged commits no standby had
+ * until the first leader iteration set '*' (invariant 3, strict part). Fixed in the daemon
+ * ({@code SynchronousReplication.beforePrimaryStart}); this flag switches its model.
  *
  * <p>{@code switchovers}: the fault schedule also writes switchover and manual failover requests.
  */
@@ -69,7 +59,7 @@ record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximu
                  Bug bug, boolean replicaRewindCheck,
                  boolean backgroundWrites, boolean reReadBeforeRace, boolean roleBeforeStandbyStart,
                  boolean switchoverLagCheck, boolean demoteLocklessPrimaryDuringAsync, boolean switchovers,
-                 SyncMode syncMode, boolean strictStandbyNamesAtStart, boolean syncCandidateCheck) {
+                 SyncMode syncMode, boolean strictStandbyNamesAtStart) {
 
     /** synchronous_mode of the simulated cluster (ha-loop.md §16): off (the original sweeps), on, strict. */
     enum SyncMode {
@@ -118,25 +108,24 @@ record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximu
         int nodes = r.nextInt(4) == 0 ? 4 : 3;
         return new SimConfig(nodes, defaults ? 30 : 20, defaults ? 10 : 2, defaults ? 10 : 5, 1_048_576,
                 r.nextInt(5) != 0, r.nextInt(4) == 0, 45, 180, 10, bug, true, true, true, true, true, true, true,
-                SyncMode.OFF, true, true);
+                SyncMode.OFF, true);
     }
 
-    /** The model without the fix of one finding (1-8), everything else as in the sweep. */
+    /** The model without the fix of one finding (1-7), everything else as in the sweep. */
     SimConfig withoutFix(int finding) {
         return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
                 warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, replicaRewindCheck && finding != 1,
                 backgroundWrites && finding != 2, reReadBeforeRace && finding != 3,
                 roleBeforeStandbyStart && finding != 4, switchoverLagCheck && finding != 5,
                 demoteLocklessPrimaryDuringAsync && finding != 6, switchovers, syncMode,
-                strictStandbyNamesAtStart && finding != 7, syncCandidateCheck && finding != 8);
+                strictStandbyNamesAtStart && finding != 7);
     }
 
     /** The daemon before the fixes of all four findings. */
     SimConfig beforeFixes() {
         return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
                 warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, false, false, false, false, switchoverLagCheck,
-                demoteLocklessPrimaryDuringAsync, switchovers, syncMode, strictStandbyNamesAtStart,
-                syncCandidateCheck);
+                demoteLocklessPrimaryDuringAsync, switchovers, syncMode, strictStandbyNamesAtStart);
     }
 
     /** The fault schedule of the sweep before issue #3's switchover requests (the old seeds' schedules). */
@@ -144,8 +133,7 @@ record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximu
         return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
                 warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, replicaRewindCheck, backgroundWrites,
                 reReadBeforeRace, roleBeforeStandbyStart, switchoverLagCheck,
-                demoteLocklessPrimaryDuringAsync, false, syncMode, strictStandbyNamesAtStart,
-                syncCandidateCheck);
+                demoteLocklessPrimaryDuringAsync, false, syncMode, strictStandbyNamesAtStart);
     }
 
     /** The same cluster and fault schedule with synchronous_mode on or strict. */
@@ -153,7 +141,7 @@ record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximu
         return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
                 warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, replicaRewindCheck, backgroundWrites,
                 reReadBeforeRace, roleBeforeStandbyStart, switchoverLagCheck,
-                demoteLocklessPrimaryDuringAsync, switchovers, mode, strictStandbyNamesAtStart, syncCandidateCheck);
+                demoteLocklessPrimaryDuringAsync, switchovers, mode, strictStandbyNamesAtStart);
     }
 
     /**
