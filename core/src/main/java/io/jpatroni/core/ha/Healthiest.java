@@ -51,7 +51,8 @@ final class Healthiest {
      */
     static boolean comparesWellWithPeers(HaInput in, boolean lagCheck, java.util.Set<String> excluded) {
         LocalNode local = in.local();
-        long lag = in.cluster().statusOptime() - local.walPosition();
+        long mine = onClusterHistory(in.cluster(), local.timeline(), local.walPosition());
+        long lag = in.cluster().statusOptime() - mine;
         if (lagCheck && in.cluster().statusOptime() > 0 && lag > in.settings().maximumLagOnFailover()) {
             return false; // "My wal position exceeds maximum replication lag"
         }
@@ -70,18 +71,40 @@ final class Healthiest {
                 return false; // "Primary (X) is still alive"
             }
             boolean peerIsFormerLeader = formerLeader.map(peer.name()::equalsIgnoreCase).orElse(false);
-            if (local.walPosition() < peer.walPosition()) {
+            long theirs = onClusterHistory(in.cluster(), peer.timeline().orElse(0), peer.walPosition());
+            if (mine < theirs) {
                 if (sync && peerIsFormerLeader) {
                     continue;
                 }
                 return false;
             }
-            boolean lowerPriority = local.walPosition() == peer.walPosition()
+            boolean lowerPriority = mine == theirs
                     && local.failoverPriority() < peer.failoverPriority();
             if (lowerPriority && !peerIsFormerLeader) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * How much of the cluster's history a position on {@code timeline} holds. A node still on a
+     * timeline the cluster has left (the DCS {@code history} key says where it ended) has only what
+     * it wrote before that switch: WAL past it is a fork (a primary demoted without a rewind yet)
+     * that a promotion would keep and everything the later timelines acknowledged would be lost.
+     * Raw LSNs would let such a node pass the lag check and outrank caught-up peers (the
+     * simulator's seeds 21467, 73860, 89507). Unknown timelines keep the raw position (§8.2.1).
+     */
+    static long onClusterHistory(io.jpatroni.core.cluster.ClusterView cluster, long timeline, long position) {
+        if (timeline <= 0 || timeline >= cluster.timeline() || cluster.history().isEmpty()) {
+            return position;
+        }
+        for (java.util.List<Object> line : cluster.history().get()) {
+            if (line.size() >= 2 && line.get(0) instanceof Number tl && line.get(1) instanceof Number end
+                    && tl.longValue() == timeline) {
+                return Math.min(position, end.longValue());
+            }
+        }
+        return position;
     }
 }

@@ -87,6 +87,50 @@ class HaDeciderTest {
             only(d, Follow.class);
         }
 
+        /**
+         * The cluster left timeline 1 at 500,000 (DCS history) and is on timeline 2 at 2,000,000. A
+         * replica still on timeline 1 at 1,900,000 (a former primary not yet rewound) holds only
+         * 500,000 of that history: 1,500,000 bytes behind, not 100,000 (simulator seeds 73860, 89507).
+         */
+        private static LocalNode onTimeline(String name, long wal, long timeline) {
+            return new LocalNode(name, false, 1, false, Optional.of(SYSID), true, "running", "replica", false, wal,
+                    timeline, true, Optional.empty(), BootstrapPhase.NONE, false);
+        }
+
+        private final ClusterView forked = cluster().with("history", "[[1,500000,\"no recovery target specified\"]]")
+                .member("node2", "replica", 1_900_000).member("node3", "replica", 2_000_000).optime(2_000_000).view();
+
+        @Test
+        void lagIsMeasuredOnTheClusterHistoryNotOnAForkedPosition() {
+            HaInput in = new HaInput(forked, onTimeline("node2", 1_900_000, 1),
+                    new HaSettings(30, 10, 500_000, false, false, 300), List.of(), Optional.empty(), Snapshot.NOW);
+            only(HaDecider.decide(in), Follow.class);
+            HaInput caughtUp = new HaInput(forked, onTimeline("node3", 1_900_000, 2),
+                    new HaSettings(30, 10, 500_000, false, false, 300), List.of(), Optional.empty(), Snapshot.NOW);
+            only(HaDecider.decide(caughtUp), TryAcquireLock.class);
+        }
+
+        @Test
+        void aForkedPeerDoesNotOutrankACaughtUpReplica() {
+            PeerStatus forkedPeer = new PeerStatus("node2", true, true, 2_500_000, 1, java.util.OptionalLong.of(1));
+            Decision d = HaDecider.decide(input(forked, onTimeline("node3", 2_000_000, 2), forkedPeer));
+            only(d, TryAcquireLock.class);
+            // the same position on the cluster's current timeline does outrank it
+            PeerStatus ahead = new PeerStatus("node2", true, true, 2_500_000, 1, java.util.OptionalLong.of(2));
+            only(HaDecider.decide(input(forked, onTimeline("node3", 2_000_000, 2), ahead)), Follow.class);
+        }
+
+        @Test
+        void aForkedReplicaDoesNotTakeOverForAnUnreachableSwitchoverCandidate() {
+            ClusterView switchover = cluster().with("history", "[[1,500000,\"no recovery target specified\"]]")
+                    .with("failover", "{\"leader\":\"node1\",\"member\":\"node3\"}")
+                    .member("node2", "replica", 1_900_000).member("node3", "replica", 2_000_000).optime(2_000_000)
+                    .view();
+            Decision d = HaDecider.decide(input(switchover, onTimeline("node2", 1_900_000, 1),
+                    PeerStatus.unreachable("node3")));
+            only(d, Follow.class);
+        }
+
         @Test
         void runningPrimaryOnAnOldTimelineDoesNotTakeTheLock() {
             ClusterView promotedElsewhere = cluster().with("history", "[[1,50331808,\"no recovery target specified\"]]")
