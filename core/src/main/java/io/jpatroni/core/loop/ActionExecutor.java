@@ -109,7 +109,12 @@ final class ActionExecutor {
         } else if (action instanceof HaAction.WriteInitialize write) {
             dcs.initialize(cluster.initialize().isEmpty(), write.sysid());
         } else if (action instanceof HaAction.ClearFailover clear) {
-            dcs.setFailoverValue("{}", clear.version());
+            boolean cleared = dcs.setFailoverValue("{}", clear.version());
+            if (!cleared && clear.version().isEmpty()) {
+                // An unconditional write failed: the DCS is in trouble. Stop here rather than promote
+                // on a lock this node may no longer hold when the DCS answers again (ha-loop.md §8.1).
+                throw new DcsException("could not clear the failover key after taking the lock");
+            }
         } else if (action instanceof HaAction.Bootstrap) {
             startAsync("bootstrap", this::bootstrap);
         } else if (action instanceof HaAction.CompleteBootstrap) {
@@ -249,6 +254,13 @@ final class ActionExecutor {
     private void promote(ClusterView cluster) throws PostgresException {
         if (!sync.beforePromote(cluster, dynamic.get())) {
             LOG.info("Postponing promotion because synchronous replication state was updated by somebody else");
+            return;
+        }
+        // Winning the race, clearing the request and claiming the sync key take DCS round trips, and
+        // the process may have been frozen meanwhile: never promote on a lease that may have run out
+        // (simulator seeds 24981, 51180, 69824 promoted after another node had taken the lock).
+        if (!state.leaderFlagValid(nanoClock.getAsLong())) {
+            LOG.warn("not promoting: the leader lock may have expired since it was taken");
             return;
         }
         Duration wait = Duration.ofSeconds(Math.max(dynamic.get().loopWait(), 10));

@@ -48,6 +48,9 @@ class RegressionSeedsTest {
         "21467, true, switchover: a demoted primary still on timeline 1 with WAL past the switch outranks the caught-up replica on raw LSN (finding 9, core.ha)",
         "73860, true, switchover: a replica on a timeline the cluster left passes the lag check on raw LSN, 1.28 MB lost (finding 9, core.ha)",
         "89507, true, switchover: a former primary not yet rewound wins the race 1.48 MB behind on the cluster's history (finding 9, core.ha)",
+        "24981, true, lock won then frozen; clearing the failover key failed and it promoted after another node took the lock (finding 10, ActionExecutor)",
+        "51180, true, lock won then cut off from the DCS; promoted after its lease had run out (finding 10, ActionExecutor)",
+        "69824, true, slow DCS: clearing the failover key took two retry timeouts, then it promoted and was fenced too late (finding 10, ActionExecutor)",
     })
     void seedPasses(long seed, boolean switchovers, String what) {
         SimConfig config = config(seed, switchovers);
@@ -85,22 +88,12 @@ class RegressionSeedsTest {
      * Proposed fix (core.postgres + core.loop, not done here): on equal timeline numbers compare the
      * switch LSN of the last line of the local {@code <tl>.history} with the leader's
      * {@code TIMELINE_HISTORY <tl>} (differ: NEED); publish it so the race can use it.</li>
-     * <li>24981, 51180, 69824 (5): the lock is won, then the node freezes or loses the DCS before the
-     * promote starts; clearing the failover key fails ("failover key not cleared") and the executor
-     * promotes anyway, after the lease expired and someone else took the lock. §8.1 says "re-read the
-     * cluster" after winning; ActionExecutor does not, and does not check the leader flag's deadline
-     * before {@code pg.promote}. Proposed fix (core.loop ActionExecutor): after a won race re-read the
-     * cluster (a DcsException aborts the iteration into §12) and refuse to start/finish the promote
-     * when the lock is no longer believed held (NodeState leader deadline passed).</li>
      * </ul>
      */
     @ParameterizedTest(name = "open: seed {0} violates invariant {1}")
     @CsvSource({
         "44290, 6",
         "63362, 6",
-        "24981, 5",
-        "51180, 5",
-        "69824, 5",
         "70952, 4",
     })
     void openFindingStillFails(long seed, int invariant) {

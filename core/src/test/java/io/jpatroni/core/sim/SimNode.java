@@ -598,7 +598,11 @@ final class SimNode {
             dcs.setFailoverValue("{}", clear.version(), ok -> {
                 sim.trace().log(name, "failover key " + (ok ? "cleared" : "not cleared")
                         + clear.version().stream().mapToObj(v -> " (CAS on version " + v + ")").findFirst().orElse(""));
-                k.accept(null);
+                if (!ok && clear.version().isEmpty()) {
+                    dcsError.run(); // MODEL of ActionExecutor: an unconditional write failed, the iteration ends
+                } else {
+                    k.accept(null);
+                }
             });
         } else if (action instanceof HaAction.Bootstrap) {
             startAsync("bootstrap", this::bootstrapTask);
@@ -1094,6 +1098,11 @@ final class SimNode {
     }
 
     private void promoteNow(Runnable ok, Runnable failed) {
+        if (!believesLock(sim.clock().now())) {
+            sim.trace().log(name, "not promoting: the leader lock may have expired since it was taken");
+            ok.run();
+            return;
+        }
         long wait = Scheduler.sec(Math.max(sim.config().loopWait(), 10));
         pg.promote(wait, guard(promoted -> {
             if (!promoted) {
