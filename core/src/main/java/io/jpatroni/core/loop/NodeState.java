@@ -25,6 +25,8 @@ final class NodeState {
     volatile Optional<ScheduledRestart> scheduledRestart = Optional.empty();
     /** Whether this replica's timeline may have diverged from the leader's: checked while following. */
     volatile boolean rewindCheckPending;
+    /** The leader and its timeline ("name@tl") the last completed divergence check was made against. */
+    volatile String rewindCheckedAgainst = "";
     /** PostgreSQL reported parameters that only a restart applies (pg_settings.pending_restart). */
     volatile boolean pendingRestart;
     /** Asking the primary to stop counting on me as synchronous standby: published as nosync (§16.7). */

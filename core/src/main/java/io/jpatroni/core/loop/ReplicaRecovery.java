@@ -104,7 +104,10 @@ final class ReplicaRecovery {
             return leaderReady ? FollowOutcome.REJOIN : FollowOutcome.DONE;
         }
         long leaderTimeline = cluster.member(leader.get()).map(m -> m.timeline().orElse(0)).orElse(0L);
-        if (leaderTimeline > localTimeline()) {
+        String against = leader.get() + "@" + leaderTimeline;
+        if (leaderTimeline > localTimeline() || !against.equals(state.rewindCheckedAgainst)) {
+            // A new leader or a new leader timeline may not share my history, even with the same
+            // timeline number (simulator seed 70952: a replica on a colliding timeline never streamed).
             state.rewindCheckPending = true;
         }
         if (state.rewindCheckPending) {
@@ -117,6 +120,7 @@ final class ReplicaRecovery {
             }
             if (diverged.isPresent()) {
                 state.rewindCheckPending = false;
+                state.rewindCheckedAgainst = against;
             }
         }
         if (state.upstream.map(u -> sameServer(u, target.get())).orElse(false)) {

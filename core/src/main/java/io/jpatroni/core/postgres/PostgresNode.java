@@ -863,16 +863,31 @@ public final class PostgresNode implements AutoCloseable {
             long leaderTl = identifyTimeline(leader.host(), leader.port(), leader.database(), settings.replication());
             RewindDecision.LocalPosition me = local.get();
             List<RewindDecision.HistoryLine> history = List.of();
-            if (me.timeline() < leaderTl && leaderTl > 1) {
+            List<RewindDecision.HistoryLine> mine = List.of();
+            if (me.timeline() <= leaderTl && leaderTl > 1) {
                 history = RewindDecision.parseHistory(timelineHistory(leader, leaderTl));
             }
-            boolean need = RewindDecision.needed(me, leaderTl, history, this::checkpointRecordEnd);
+            if (me.timeline() == leaderTl && leaderTl > 1) {
+                mine = localTimelineHistory(me.timeline());
+            }
+            boolean need = RewindDecision.needed(me, leaderTl, history, mine, this::checkpointRecordEnd);
             log.info("local timeline={} lsn={}, leader {} timeline={}: pg_rewind {}", me.timeline(), Lsn.format(me.lsn()),
                     leader.memberName(), leaderTl, need ? "is needed" : "is not needed");
             return Optional.of(need);
         } catch (SQLException e) {
             log.warn("could not check for divergence from {}: {}", leader.memberName(), e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    /** My own {@code pg_wal/<timeline>.history}, empty when it cannot be read. */
+    private List<RewindDecision.HistoryLine> localTimelineHistory(long timeline) {
+        try {
+            Optional<Path> file = timelineHistoryFile(timeline);
+            return file.isPresent() ? RewindDecision.parseHistory(Files.readString(file.get())) : List.of();
+        } catch (IOException e) {
+            log.debug("cannot read my timeline {} history: {}", timeline, e.getMessage());
+            return List.of();
         }
     }
 

@@ -44,11 +44,22 @@ final class RewindDecision {
      */
     static boolean needed(LocalPosition local, long leaderTimeline, List<HistoryLine> history,
                           Supplier<OptionalLong> checkpointEnd) {
+        return needed(local, leaderTimeline, history, List.of(), checkpointEnd);
+    }
+
+    /**
+     * @param localHistory my own {@code <timeline>.history} when my timeline equals the leader's:
+     *                     two nodes promoted from the same parent without seeing each other's history
+     *                     file get the same timeline number with different switch points, and only
+     *                     the histories tell them apart
+     */
+    static boolean needed(LocalPosition local, long leaderTimeline, List<HistoryLine> history,
+                          List<HistoryLine> localHistory, Supplier<OptionalLong> checkpointEnd) {
         if (local.timeline() > leaderTimeline) {
             return true;
         }
         if (local.timeline() == leaderTimeline) {
-            return false;
+            return !history.isEmpty() && !localHistory.isEmpty() && !sameSwitch(last(history), last(localHistory));
         }
         for (HistoryLine h : history) {
             if (h.parentTimeline() > local.timeline()) {
@@ -66,5 +77,13 @@ final class RewindDecision {
             }
         }
         return true;
+    }
+
+    private static HistoryLine last(List<HistoryLine> lines) {
+        return lines.get(lines.size() - 1);
+    }
+
+    private static boolean sameSwitch(HistoryLine a, HistoryLine b) {
+        return a.parentTimeline() == b.parentTimeline() && a.switchLsn() == b.switchLsn();
     }
 }

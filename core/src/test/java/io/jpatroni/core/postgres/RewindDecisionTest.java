@@ -50,4 +50,15 @@ class RewindDecisionTest {
                 RewindDecision.parseHistory("1\t0/3000148\tx\n6\t0/6000000\ty\n"), OptionalLong::empty));
         assertTrue(RewindDecision.needed(new RewindDecision.LocalPosition(2, 1, true), 3, List.of(), OptionalLong::empty));
     }
+
+    @Test
+    void sameTimelineNumberWithAnotherSwitchPointHasDiverged() {
+        var leaderHistory = RewindDecision.parseHistory("1\t0/3000148\tx\n2\t0/5000000\ty\n");
+        var sameFork = RewindDecision.parseHistory("1\t0/3000148\tx\n2\t0/5000000\ty\n");
+        var otherFork = RewindDecision.parseHistory("1\t0/3000148\tx\n2\t0/5000200\ty\n");
+        var me = new RewindDecision.LocalPosition(3, 0x6000000L, true);
+        assertFalse(RewindDecision.needed(me, 3, leaderHistory, sameFork, OptionalLong::empty));
+        assertTrue(RewindDecision.needed(me, 3, leaderHistory, otherFork, OptionalLong::empty));
+        assertFalse(RewindDecision.needed(me, 3, leaderHistory, List.of(), OptionalLong::empty), "unknown: as before");
+    }
 }

@@ -51,6 +51,7 @@ class RegressionSeedsTest {
         "24981, true, lock won then frozen; clearing the failover key failed and it promoted after another node took the lock (finding 10, ActionExecutor)",
         "51180, true, lock won then cut off from the DCS; promoted after its lease had run out (finding 10, ActionExecutor)",
         "69824, true, slow DCS: clearing the failover key took two retry timeouts, then it promoted and was fenced too late (finding 10, ActionExecutor)",
+        "70952, true, a replica on a colliding timeline number (same number, another switch point) was never checked again and never streamed (finding 11, ReplicaRecovery + RewindDecision)",
     })
     void seedPasses(long seed, boolean switchovers, String what) {
         SimConfig config = config(seed, switchovers);
@@ -94,7 +95,6 @@ class RegressionSeedsTest {
     @CsvSource({
         "44290, 6",
         "63362, 6",
-        "70952, 4",
     })
     void openFindingStillFails(long seed, int invariant) {
         Simulation.Result r = Simulation.run(seed, config(seed, true), false);

@@ -114,6 +114,8 @@ final class SimNode {
     private String lastMessage;
     /** FINDING 1's fix: Patroni's rewind state CHECK, kept until the check could be made. */
     private boolean rewindCheckPending;
+    /** MODEL of NodeState.rewindCheckedAgainst: "leader@timeline" of the last completed check. */
+    private String rewindCheckedAgainst = "";
 
     // ---- synchronous replication (models SynchronousReplication and PostgresNode's managed value)
     /** PostgresNode.managedStandbyNames: null = not managed, else the value to write (empty = none). */
@@ -1195,7 +1197,8 @@ final class SimNode {
         if (sim.config().replicaRewindCheck()) {
             long leaderTimeline = cluster.member(leader.get()).map(m -> m.timeline().orElse(0)).orElse(0L);
             long mine = pg.acceptsConnections() ? pg.timeline() : Long.MAX_VALUE;
-            rewindCheckPending |= leaderTimeline > mine;
+            String against = leader.get() + "@" + leaderTimeline;
+            rewindCheckPending |= leaderTimeline > mine || !against.equals(rewindCheckedAgainst);
             if (rewindCheckPending) {
                 Optional<Boolean> need = pg.rewindNeeded(target.get());
                 if (need.orElse(false)) {
@@ -1205,6 +1208,7 @@ final class SimNode {
                 }
                 if (need.isPresent()) {
                     rewindCheckPending = false;
+                    rewindCheckedAgainst = against;
                 }
             }
         }
