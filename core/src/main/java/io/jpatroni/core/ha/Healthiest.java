@@ -1,5 +1,8 @@
 package io.jpatroni.core.ha;
 
+import java.util.Optional;
+import java.util.Set;
+
 /**
  * May this node take a free lock? ha-loop.md §8.2 and §8.2.1: never while starting, never with
  * nofailover, never too far behind the leader's last published position, never while a reachable
@@ -11,36 +14,52 @@ final class Healthiest {
     }
 
     static boolean isHealthiest(HaInput in) {
+        return whyNot(in).isEmpty();
+    }
+
+    /** Empty when this node may take the free lock, else why not, in Patroni's words where it has them. */
+    static Optional<String> whyNot(HaInput in) {
         LocalNode local = in.local();
         boolean requested = in.cluster().failover().isPresent();
         if (requested && in.settings().pause() && !local.nofailover()
                 && in.cluster().failover().get().scheduledAt().isEmpty()) {
-            return ManualFailover.candidateSide(in).orElse(false);
+            return fromRequest(in);
         }
         if (local.isStarting()) {
-            return false;
+            return Optional.of("PostgreSQL is still starting");
         }
         if (local.runningAsPrimary()) {
             if (in.settings().pause()) {
                 String init = in.cluster().initialize().orElse("");
-                return init.isEmpty() || init.equals(local.sysid().orElse(""));
+                return init.isEmpty() || init.equals(local.sysid().orElse(""))
+                        ? Optional.empty() : Optional.of("my system ID differs from the cluster's");
             }
-            return local.timeline() >= in.cluster().timeline();
+            return local.timeline() >= in.cluster().timeline() ? Optional.empty()
+                    : Optional.of("my timeline " + local.timeline() + " is behind the cluster's " + in.cluster().timeline());
         }
-        if (in.settings().pause() || local.nofailover()) {
-            return false;
+        if (in.settings().pause()) {
+            return Optional.of("paused");
+        }
+        if (local.nofailover()) {
+            return Optional.of("tagged nofailover");
         }
         boolean switchover = requested && in.cluster().failover().get().leader().isPresent();
-        if (switchover && in.syncActive() && !in.inSync(local.name())) {
-            return false;
+        if ((switchover || !requested) && in.syncActive() && !in.inSync(local.name())) {
+            return Optional.of("not a synchronous standby"); // it may miss acknowledged commits
         }
         if (requested) {
-            return ManualFailover.candidateSide(in).orElse(false);
+            return fromRequest(in);
         }
-        if (in.syncActive() && !in.inSync(local.name())) {
-            return false; // an asynchronous standby may miss acknowledged commits
-        }
-        return comparesWellWithPeers(in, true, java.util.Set.of());
+        return peerComparison(in, true, Set.of());
+    }
+
+    private static Optional<String> fromRequest(HaInput in) {
+        return ManualFailover.candidateSide(in).orElse(false) ? Optional.empty()
+                : Optional.of("the " + ManualFailover.actionName(in.cluster().failover().get()) + " request names another node");
+    }
+
+    static boolean comparesWellWithPeers(HaInput in, boolean lagCheck, Set<String> excluded) {
+        return peerComparison(in, lagCheck, excluded).isEmpty();
     }
 
     /**
@@ -49,26 +68,32 @@ final class Healthiest {
      * mode only the members of the {@code sync} key count, and the old primary (its leader) may be
      * ahead: what it has beyond the synchronous standby's position was never acknowledged.
      */
-    static boolean comparesWellWithPeers(HaInput in, boolean lagCheck, java.util.Set<String> excluded) {
+    private static Optional<String> peerComparison(HaInput in, boolean lagCheck, Set<String> excluded) {
         LocalNode local = in.local();
         long mine = onClusterHistory(in.cluster(), local.timeline(), local.walPosition());
         long lag = in.cluster().statusOptime() - mine;
-        if (lagCheck && in.cluster().statusOptime() > 0 && lag > in.settings().maximumLagOnFailover()) {
-            return false; // "My wal position exceeds maximum replication lag"
+        // A synchronous standby holds every acknowledged commit: what it lacks of the old primary's
+        // last position was never acknowledged. Checking its lag would only keep the cluster without
+        // a leader — for ever with maximum_lag_on_failover 0 (the ubuntu-etcd-sync seed), since a
+        // standby's position may stop short of the primary's flush position by a partial record.
+        boolean holdsAllAcknowledged = in.syncActive() && in.inSync(local.name());
+        if (lagCheck && !holdsAllAcknowledged && in.cluster().statusOptime() > 0
+                && lag > in.settings().maximumLagOnFailover()) {
+            return Optional.of("My wal position exceeds maximum replication lag (" + lag + " bytes behind)");
         }
         long clusterTimeline = in.cluster().timeline();
         if (in.settings().checkTimeline() && (local.timeline() == 0 || local.timeline() < clusterTimeline)) {
-            return false;
+            return Optional.of("my timeline " + local.timeline() + " is behind the cluster's " + clusterTimeline);
         }
         boolean sync = in.syncActive();
-        java.util.Optional<String> formerLeader = sync ? in.cluster().sync().leader() : in.formerLeader();
+        Optional<String> formerLeader = sync ? in.cluster().sync().leader() : in.formerLeader();
         for (PeerStatus peer : in.peers()) {
             if (peer.name().equals(local.name()) || !peer.usable() || excluded.contains(peer.name())
                     || (sync && !in.inSync(peer.name()))) {
                 continue;
             }
             if (!peer.inRecovery()) {
-                return false; // "Primary (X) is still alive"
+                return Optional.of("Primary (" + peer.name() + ") is still alive");
             }
             boolean peerIsFormerLeader = formerLeader.map(peer.name()::equalsIgnoreCase).orElse(false);
             long theirs = onClusterHistory(in.cluster(), peer.timeline().orElse(0), peer.walPosition());
@@ -76,15 +101,15 @@ final class Healthiest {
                 if (sync && peerIsFormerLeader) {
                     continue;
                 }
-                return false;
+                return Optional.of(peer.name() + " exceeds my wal position");
             }
             boolean lowerPriority = mine == theirs
                     && local.failoverPriority() < peer.failoverPriority();
             if (lowerPriority && !peerIsFormerLeader) {
-                return false;
+                return Optional.of(peer.name() + " has equal wal position and higher failover priority");
             }
         }
-        return true;
+        return Optional.empty();
     }
 
     /**

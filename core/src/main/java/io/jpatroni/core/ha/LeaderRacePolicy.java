@@ -13,7 +13,8 @@ final class LeaderRacePolicy {
     static Decision decide(HaInput in) {
         LocalNode local = in.local();
         String p = in.prefix();
-        if (Healthiest.isHealthiest(in)) {
+        Optional<String> whyNot = Healthiest.whyNot(in);
+        if (whyNot.isEmpty()) {
             List<HaAction> won = new ArrayList<>();
             if (in.cluster().failover().isPresent()) {
                 won.add(new HaAction.ClearFailover(java.util.OptionalLong.empty()));
@@ -42,11 +43,11 @@ final class LeaderRacePolicy {
         boolean notAllowed = local.nofailover();
         if (local.runningAsPrimary()) {
             return Decision.of(notAllowed ? "demoting self because I am not allowed to become primary"
-                            : "demoting self because i am not the healthiest node",
+                            : "demoting self because i am not the healthiest node: " + whyNot.get(),
                     new HaAction.Demote(DemoteMode.IMMEDIATE_NOLOCK));
         }
         return Decision.of(notAllowed ? "following a different leader because I am not allowed to promote"
-                        : "following a different leader because i am not the healthiest node",
+                        : "following a different leader because i am not the healthiest node: " + whyNot.get(),
                 new HaAction.Follow(Optional.empty()));
     }
 }

@@ -49,7 +49,8 @@ class HaDeciderTest {
         void replicaBehindAPeerDoesNotRace() {
             Decision d = HaDecider.decide(input(unlocked, replica("node3", 400), replicaPeer("node2", 500)));
             only(d, Follow.class);
-            assertEquals("following a different leader because i am not the healthiest node", d.message());
+            assertEquals("following a different leader because i am not the healthiest node: node2 exceeds my wal position",
+                    d.message());
         }
 
         @Test
