@@ -25,6 +25,11 @@ public record LocalState(boolean inRecovery, long timeline, long walPosition, lo
         replication = List.copyOf(replication);
     }
 
+    public LocalState withTimeline(long known) {
+        return new LocalState(inRecovery, known, walPosition, receiveLsn, replayLsn, replayedTimestamp, replayPaused,
+                postmasterStartTime, serverVersion, replicationState, receivedTimeline, replication);
+    }
+
     public boolean isPrimary() {
         return !inRecovery;
     }

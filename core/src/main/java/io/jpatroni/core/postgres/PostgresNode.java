@@ -573,7 +573,7 @@ public final class PostgresNode implements AutoCloseable {
 
     /** The monitoring query: one round trip on the cached local superuser connection. */
     public LocalState query() throws PostgresException {
-        return withConnection("monitoring query", c -> {
+        return withReplayTimeline(withConnection("monitoring query", c -> {
             try (Statement st = c.createStatement()) {
                 st.setQueryTimeout(5);
                 try (ResultSet rs = st.executeQuery(MONITORING_QUERY)) {
@@ -581,7 +581,7 @@ public final class PostgresNode implements AutoCloseable {
                     return toLocalState(rs);
                 }
             }
-        });
+        }));
     }
 
     /**
@@ -589,7 +589,7 @@ public final class PostgresNode implements AutoCloseable {
      * running on the loop's connection never delays a health check.
      */
     public LocalState statusQuery() throws PostgresException {
-        return statusConnection.run("status query", c -> {
+        return withReplayTimeline(statusConnection.run("status query", c -> {
             try (Statement st = c.createStatement()) {
                 st.setQueryTimeout(2);
                 try (ResultSet rs = st.executeQuery(MONITORING_QUERY)) {
@@ -597,7 +597,37 @@ public final class PostgresNode implements AutoCloseable {
                     return toLocalState(rs);
                 }
             }
-        });
+        }));
+    }
+
+    /** The last IDENTIFY_SYSTEM on myself, reused while the standby's replay position does not move. */
+    private record TimelineProbe(String postmasterStart, long replayLsn, long timeline) {
+    }
+
+    private volatile TimelineProbe lastTimelineProbe;
+
+    /**
+     * A standby without a streaming walreceiver reports only its last checkpoint's timeline, which
+     * may be one the cluster left long ago (right after the primary died, exactly when the leader
+     * race compares timelines). IDENTIFY_SYSTEM on myself answers with the replay timeline (§8.2.1).
+     */
+    private LocalState withReplayTimeline(LocalState s) {
+        if (!s.inRecovery() || s.receivedTimeline() > 0) {
+            return s;
+        }
+        TimelineProbe probe = lastTimelineProbe;
+        if (probe == null || !probe.postmasterStart().equals(s.postmasterStartTime()) || probe.replayLsn() != s.replayLsn()) {
+            try {
+                probe = new TimelineProbe(s.postmasterStartTime(), s.replayLsn(),
+                        identifyTimeline(settings.localHost(), settings.port(), settings.database(), settings.replication()));
+            } catch (SQLException e) {
+                // Not retried until the position moves: REST readers must not pay for it every time.
+                log.debug("IDENTIFY_SYSTEM on myself failed ({}), using the checkpoint timeline", e.getMessage());
+                probe = new TimelineProbe(s.postmasterStartTime(), s.replayLsn(), s.timeline());
+            }
+            lastTimelineProbe = probe;
+        }
+        return probe.timeline() > s.timeline() ? s.withTimeline(probe.timeline()) : s;
     }
 
     private static LocalState toLocalState(ResultSet rs) throws SQLException {
