@@ -60,6 +60,9 @@ final class ClusterHarness implements AutoCloseable {
         void close() throws Exception;
     }
 
+    /** The cluster most recently created, for {@link DumpLogsOnFailure}: one cluster test runs at a time. */
+    static volatile ClusterHarness latest;
+
     final DcsKind kind;
     /** The etcd server when {@link #kind} is ETCD, else null. */
     final EtcdServer etcd;
@@ -250,6 +253,7 @@ final class ClusterHarness implements AutoCloseable {
                    Map<String, Object> dynamicOverrides) throws IOException, InterruptedException {
         this.kind = kind;
         this.dynamicOverrides = Map.copyOf(dynamicOverrides);
+        latest = this;
         this.usePgRewind = usePgRewind;
         this.ttl = ttl;
         this.loopWait = loopWait;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * accepting writes before the lock can expire in the DCS (ttl after its last renewal), so no
  * other node can ever be promoted while it still acknowledges commits.
  */
+@org.junit.jupiter.api.extension.ExtendWith(DumpLogsOnFailure.class)
 class DcsOutageIT {
 
     private static final int TTL = 20;

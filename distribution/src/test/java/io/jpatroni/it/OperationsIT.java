@@ -32,6 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.extension.ExtendWith(DumpLogsOnFailure.class)
 class OperationsIT {
 
     private ClusterHarness cluster;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * (use_pg_rewind off): it is cloned afresh from the new leader and streams the rows it missed,
  * without a human.
  */
+@org.junit.jupiter.api.extension.ExtendWith(DumpLogsOnFailure.class)
 class RejoinWithoutRewindIT {
 
     private ClusterHarness cluster;

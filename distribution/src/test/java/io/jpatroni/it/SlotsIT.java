@@ -35,6 +35,7 @@ import org.yaml.snakeyaml.Yaml;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.extension.ExtendWith(DumpLogsOnFailure.class)
 class SlotsIT {
 
     private ClusterHarness cluster;

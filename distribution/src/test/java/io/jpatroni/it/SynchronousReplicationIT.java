@@ -30,8 +30,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Zero data loss with synchronous_mode (the ubuntu-etcd-sync seed's settings) on real etcd and
@@ -42,7 +40,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(SynchronousReplicationIT.DumpLogsOnFailure.class)
+@ExtendWith(DumpLogsOnFailure.class)
 class SynchronousReplicationIT {
 
     private static final int TTL = 20; // the smallest ttl Patroni accepts
@@ -258,18 +256,6 @@ class SynchronousReplicationIT {
         void stop() throws InterruptedException {
             running = false;
             thread.join(10_000);
-        }
-    }
-
-    /** Prints the tail of every node's log when a step fails. */
-    static final class DumpLogsOnFailure implements TestWatcher {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            try {
-                System.out.println(cluster == null ? "no cluster" : cluster.logs());
-            } catch (Exception e) {
-                System.out.println("could not read logs: " + e);
-            }
         }
     }
 }
