@@ -7,13 +7,14 @@ import io.jpatroni.it.ClusterHarness.Node;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The safety rule of spec/timing.md §5: a primary that can no longer renew its lock stops
  * accepting writes before the lock can expire in the DCS (ttl after its last renewal), so no
  * other node can ever be promoted while it still acknowledges commits.
  */
-@org.junit.jupiter.api.extension.ExtendWith(DumpLogsOnFailure.class)
+@ExtendWith(DumpLogsOnFailure.class)
 class DcsOutageIT {
 
     private static final int TTL = 20;

@@ -12,13 +12,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A killed primary whose timeline diverged comes back even when pg_rewind may not be used
  * (use_pg_rewind off): it is cloned afresh from the new leader and streams the rows it missed,
  * without a human.
  */
-@org.junit.jupiter.api.extension.ExtendWith(DumpLogsOnFailure.class)
+@ExtendWith(DumpLogsOnFailure.class)
 class RejoinWithoutRewindIT {
 
     private ClusterHarness cluster;
