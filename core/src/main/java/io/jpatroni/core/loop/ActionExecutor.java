@@ -45,6 +45,7 @@ final class ActionExecutor {
     private final Callbacks callbacks;
     private final Sleeper sleeper;
     private final SynchronousReplication sync;
+    private final ReplicaSlots replicaSlots;
 
     ActionExecutor(PatroniConfig config, Dcs dcs, PostgresNode pg, NodeState state, AsyncRunner async,
                    Supplier<DynamicConfig> dynamic, LongSupplier nanoClock, ReplicaRecovery recovery,
@@ -61,6 +62,7 @@ final class ActionExecutor {
         this.recovery = recovery;
         this.callbacks = callbacks;
         this.sync = new SynchronousReplication(config.name(), dcs, pg, sleeper);
+        this.replicaSlots = new ReplicaSlots(config.name(), pg);
     }
 
     /** Every snapshot read, leader or not, tells which members exist (for their replication slots). */
@@ -135,7 +137,7 @@ final class ActionExecutor {
             if (recovery.follow(cluster, follow.leader()) == ReplicaRecovery.FollowOutcome.REJOIN) {
                 startAsync("rejoin", () -> recovery.rejoin(cluster, follow.leader()));
             }
-            new ReplicaSlots(config.name(), pg).maintain(cluster, dynamic.get());
+            replicaSlots.maintain(cluster, dynamic.get());
         } else if (action instanceof HaAction.Rejoin rejoin) {
             startAsync("rejoin", () -> recovery.rejoin(cluster, rejoin.leader()));
         } else if (action instanceof HaAction.MaintainPrimary) {
@@ -252,15 +254,14 @@ final class ActionExecutor {
     }
 
     private void promote(ClusterView cluster) throws PostgresException {
+        if (!leaseStillHeld()) {
+            return;
+        }
         if (!sync.beforePromote(cluster, dynamic.get())) {
             LOG.info("Postponing promotion because synchronous replication state was updated by somebody else");
             return;
         }
-        // Winning the race, clearing the request and claiming the sync key take DCS round trips, and
-        // the process may have been frozen meanwhile: never promote on a lease that may have run out
-        // (simulator seeds 24981, 51180, 69824 promoted after another node had taken the lock).
-        if (!state.leaderFlagValid(nanoClock.getAsLong())) {
-            LOG.warn("not promoting: the leader lock may have expired since it was taken");
+        if (!leaseStillHeld()) {
             return;
         }
         Duration wait = Duration.ofSeconds(Math.max(dynamic.get().loopWait(), 10));
@@ -275,6 +276,19 @@ final class ActionExecutor {
         pg.checkpoint();
         state.firstContact = false;
         LOG.info("promoted: now running as primary");
+    }
+
+    /**
+     * Winning the race, clearing the request and claiming the sync key take DCS round trips, and the
+     * process may have been frozen meanwhile: never promote on a lease that may have run out
+     * (simulator seeds 24981, 51180, 69824 promoted after another node had taken the lock).
+     */
+    private boolean leaseStillHeld() {
+        if (state.leaderFlagValid(nanoClock.getAsLong())) {
+            return true;
+        }
+        LOG.warn("not promoting: the leader lock may have expired since it was taken");
+        return false;
     }
 
     private void demote(DemoteMode mode, ClusterView cluster) throws PostgresException {

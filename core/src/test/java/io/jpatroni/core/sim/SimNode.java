@@ -1092,6 +1092,11 @@ final class SimNode {
 
     /** Models ActionExecutor.promote: pg_ctl promote waiting up to max(loop_wait, 10) s, then CHECKPOINT. */
     private void promoteTask(ClusterView cluster, Runnable ok, Runnable failed) {
+        if (!believesLock(sim.clock().now())) {
+            sim.trace().log(name, "not promoting: the leader lock may have expired since it was taken");
+            ok.run();
+            return;
+        }
         beforePromoteSync(cluster, () -> promoteNow(ok, failed), () -> {
             sim.trace().log(name, "Postponing promotion because synchronous replication state was updated by "
                     + "somebody else");
