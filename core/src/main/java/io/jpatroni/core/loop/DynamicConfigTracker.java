@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * The dynamic configuration in force (config.md §1.4): the DCS {@code config} key when valid,
  * else the cached {@code patroni.dynamic.json}, else {@code bootstrap.dcs}. A new version is applied
  * at the end of the iteration that read it; an invalid one is logged and the previous one kept.
+ *
+ * <p>{@code pause} is the exception (ha-loop.md §21.2: global settings are refreshed at the start of
+ * every iteration, as Patroni's {@code is_paused()} reads the loaded cluster): the iteration that
+ * reads {@code pause: true} already decides paused. Applied only at its end, a replica that read the
+ * operator's pause together with a free lock still failed over (simulator, invariant 8).
  */
 final class DynamicConfigTracker {
 
@@ -30,16 +35,33 @@ final class DynamicConfigTracker {
     private volatile DynamicConfig current;
     private volatile Map<String, Object> currentRaw;
     private long appliedVersion = -1;
+    private volatile boolean paused;
 
     DynamicConfigTracker(PatroniConfig config) {
         this.cacheFile = config.postgresql().dataDir().resolve("patroni.dynamic.json");
         Map<String, Object> initial = readCache().orElse(config.bootstrap().map(b -> b.dcs()).orElse(Map.of()));
         this.current = parseOrDefaults(initial);
         this.currentRaw = initial;
+        this.paused = current.pause();
     }
 
     DynamicConfig current() {
         return current;
+    }
+
+    /**
+     * Maintenance mode as the last snapshot read says (its {@code config} key's {@code pause}); until
+     * one with a {@code config} key is read, as the configuration in force says.
+     */
+    boolean paused() {
+        return paused;
+    }
+
+    /** At the start of an iteration: refresh {@link #paused()} from the snapshot just read. */
+    void observe(ClusterView cluster) {
+        if (cluster.configModifyVersion() != 0) {
+            paused = io.jpatroni.core.config.ValueParsers.boolish(cluster.config().get("pause")).orElse(false);
+        }
     }
 
     Map<String, Object> raw() {

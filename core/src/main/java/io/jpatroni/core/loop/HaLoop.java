@@ -138,6 +138,7 @@ public final class HaLoop {
         state.clusterKnown = true;
         state.dcsLastSeenEpoch = clock.instant().getEpochSecond();
         view.lastCluster = cluster;
+        dynamic.observe(cluster);
         executor.observe(cluster);
         if (cluster.leader().isPresent()) {
             formerLeader = cluster.leaderName();
@@ -342,21 +343,21 @@ public final class HaLoop {
 
     private HaSettings settings() {
         DynamicConfig d = dynamic.current();
-        return new HaSettings(d.ttl(), d.loopWait(), d.maximumLagOnFailover(), d.checkTimeline(), d.pause(),
+        return new HaSettings(d.ttl(), d.loopWait(), d.maximumLagOnFailover(), d.checkTimeline(), dynamic.paused(),
                 d.primaryStartTimeout(), d.managesSynchronousReplication());
     }
 
     /** Published every iteration even when unchanged: the backend skips the write but keeps the lease alive. */
     private String memberJson(LocalObservation local) {
         boolean positionsKnown = async.running().map("promote"::equals).orElse(true);
-        return Json.write(documents.memberKey(state, local.query(), dynamic.current().pause(), positionsKnown));
+        return Json.write(documents.memberKey(state, local.query(), dynamic.paused(), positionsKnown));
     }
 
     private void publishStatus(LocalObservation local, ClusterView cluster) {
         boolean unlocked = cluster == null || cluster.isUnlocked();
         boolean sync = cluster != null && dynamic.current().managesSynchronousReplication()
                 && cluster.sync().matches(config.name(), false);
-        view.published = documents.status(state, local.query(), dynamic.current().pause(), unlocked, sync);
+        view.published = documents.status(state, local.query(), dynamic.paused(), unlocked, sync);
     }
 
     private OptionalLong leaderVersionToWatch() {
@@ -378,7 +379,7 @@ public final class HaLoop {
      */
     public void shutdown() {
         async.cancel();
-        if (dynamic.current().pause()) {
+        if (dynamic.paused()) {
             LOG.info("paused: leaving PostgreSQL running and the leader key in place");
             return;
         }

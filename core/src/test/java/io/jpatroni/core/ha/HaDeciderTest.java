@@ -46,6 +46,19 @@ class HaDeciderTest {
         }
 
         @Test
+        void pausedPrimaryThatLosesTheRaceKeepsRunning() {
+            HaSettings paused = new HaSettings(30, 10, 1048576, false, true, 300);
+            HaInput in = new HaInput(unlocked, primary("node1", 500), paused,
+                    List.of(replicaPeer("node2", 500), replicaPeer("node3", 400)), Optional.empty(), Snapshot.NOW);
+            TryAcquireLock race = only(HaDecider.decide(in), TryAcquireLock.class);
+            assertTrue(race.ifLost().actions().isEmpty(), () -> "lost: " + race.ifLost());
+            assertEquals("PAUSE: continue to run as primary without lock", race.ifLost().message());
+            TryAcquireLock unpaused = only(HaDecider.decide(input(unlocked, primary("node1", 500),
+                    replicaPeer("node2", 500))), TryAcquireLock.class);
+            only(unpaused.ifLost(), Demote.class);
+        }
+
+        @Test
         void replicaBehindAPeerDoesNotRace() {
             Decision d = HaDecider.decide(input(unlocked, replica("node3", 400), replicaPeer("node2", 500)));
             only(d, Follow.class);

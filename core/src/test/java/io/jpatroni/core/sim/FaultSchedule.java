@@ -18,11 +18,18 @@ import java.util.Set;
  * writes it, without CAS; sometimes without a candidate, naming a nofailover or an unreachable
  * candidate, a stale leader, or {@code scheduled_at} a little in the future), and a manual failover
  * ({@code {"member": C}}) after the leader's machine went down.
+ *
+ * <p>With {@link SimConfig#operatorFaults()} two more: maintenance mode (an operator sets {@code
+ * pause: true} in the {@code config} key as PATCH /config does, a compare-and-set on the key's
+ * version, and later sets it back to false, retrying while the DCS is down) and SIGTERM of a daemon
+ * (HaLoop.shutdown, see {@link SimNode#sigterm()}), restarted by systemd after the fault's duration.
+ * The kinds are drawn from a list whose first entries are the older kinds, so seeds of the older
+ * sweeps keep their schedules.
  */
 final class FaultSchedule {
 
     enum Kind { DAEMON_CRASH, PG_CRASH, DCS_PARTITION, NODE_PARTITION, DCS_DOWN, DCS_SLOW, FREEZE, MESSAGE_DELAY,
-        LAG_SPIKE, SWITCHOVER, MANUAL_FAILOVER }
+        LAG_SPIKE, SWITCHOVER, MANUAL_FAILOVER, PAUSE, SIGTERM }
 
     private static final java.time.format.DateTimeFormatter SCHEDULED =
             java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx");
@@ -53,13 +60,20 @@ final class FaultSchedule {
             if (t >= end) {
                 break;
             }
-            int kinds = c.switchovers() ? Kind.values().length : Kind.SWITCHOVER.ordinal();
-            Kind kind = Kind.values()[rng.nextInt(kinds)];
+            List<Kind> kinds = new ArrayList<>(List.of(Kind.values()).subList(0, Kind.SWITCHOVER.ordinal()));
+            if (c.switchovers()) {
+                kinds.addAll(List.of(Kind.SWITCHOVER, Kind.MANUAL_FAILOVER));
+            }
+            if (c.operatorFaults()) {
+                kinds.addAll(List.of(Kind.PAUSE, Kind.SIGTERM));
+            }
+            Kind kind = kinds.get(rng.nextInt(kinds.size()));
             List<String> names = sim.nodeNames();
             String a = names.get(rng.nextInt(names.size()));
             String b = names.get((names.indexOf(a) + 1 + rng.nextInt(names.size() - 1)) % names.size());
             double duration = switch (kind) {
-                case DAEMON_CRASH -> between(1, 40);
+                case DAEMON_CRASH, SIGTERM -> between(1, 40);
+                case PAUSE -> between(5, 90);
                 case PG_CRASH -> 0;
                 case FREEZE -> rng.nextInt(3) == 0 ? between(20, 45) : between(0.5, 15);
                 case DCS_DOWN -> between(3, 40);
@@ -83,6 +97,10 @@ final class FaultSchedule {
             }
             long stop = start + Scheduler.sec(duration);
             healedAt = Math.max(healedAt, stop);
+            if (kind == Kind.SIGTERM) {
+                // the shutdown may outlast the fault (sync release, fast stop, DCS retries): restarted when done
+                healedAt = Math.max(healedAt, stop + Scheduler.sec(2L * c.loopWait() + 2L * c.retryTimeout() + 5));
+            }
             sim.clock().at(start, () -> begin(kind, a, b, param, stop));
         }
         return healedAt;
@@ -139,6 +157,11 @@ final class FaultSchedule {
         }
         if (request.containsKey("scheduled_at")) {
             ordered.put("scheduled_at", request.get("scheduled_at"));
+        }
+        if ((!ordered.containsKey("member") || ordered.containsKey("scheduled_at")) && pausedNow()) {
+            sim.trace().log("REQUEST:", "switchover (" + what + ") " + io.jpatroni.core.cluster.Json.write(ordered)
+                    + " refused by the REST API: paused (400)");
+            return;
         }
         if (sim.config().syncMode().enabled() && refusedInSynchronousMode(ordered)) {
             sim.trace().log("REQUEST:", "switchover (" + what + ") " + io.jpatroni.core.cluster.Json.write(ordered)
@@ -200,6 +223,48 @@ final class FaultSchedule {
         });
     }
 
+    private boolean pausedNow() {
+        return Simulation.pauseIn(sim.dcs().read());
+    }
+
+    // ------------------------------------------------------------------ maintenance mode
+
+    /**
+     * PATCH /config {"pause": value} as the REST API writes it: read the {@code config} key, merge,
+     * compare-and-set on the version read. Refused (503) while the DCS is down; a resume is retried
+     * every 2 s until it is written, and the cluster's convergence is measured from then.
+     */
+    private boolean patchPause(boolean pause) {
+        String what = pause ? "PATCH /config {\"pause\": true}" : "PATCH /config {\"pause\": false}";
+        if (sim.dcsDown()) {
+            sim.trace().log("REQUEST:", what + " refused: DCS unavailable (503)");
+            return false;
+        }
+        var raw = sim.dcs().read().raw().config();
+        if (raw.isEmpty()) {
+            sim.trace().log("REQUEST:", what + " refused: no configuration yet");
+            return false;
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(sim.dcs().read().config());
+        if (pause) {
+            merged.put("pause", true);
+        } else {
+            merged.remove("pause"); // patronictl resume writes null, which PATCH removes
+        }
+        boolean written = sim.dcs().putIfVersion(io.jpatroni.api.dcs.KeyLayout.CONFIG,
+                io.jpatroni.core.cluster.Json.write(merged), raw.get().version(), "operator");
+        sim.trace().log("REQUEST:", what + (written ? "" : " refused: config changed meanwhile (409)"));
+        return written;
+    }
+
+    private void resume() {
+        if (patchPause(false)) {
+            sim.resumed();
+        } else {
+            sim.clock().after(Scheduler.sec(2), this::resume);
+        }
+    }
+
     private void writeRequest(String what, Map<String, Object> request, String receiver) {
         requests++;
         String json = io.jpatroni.core.cluster.Json.write(request);
@@ -222,6 +287,7 @@ final class FaultSchedule {
     private void begin(Kind kind, String a, String b, double param, long stop) {
         String target = switch (kind) {
             case DCS_DOWN, DCS_SLOW -> "dcs";
+            case PAUSE -> "cluster";
             case NODE_PARTITION -> Network.pair(a, b);
             default -> a;
         };
@@ -244,6 +310,32 @@ final class FaultSchedule {
                 heal = () -> {
                     if (!node.alive) {
                         node.startDaemon();
+                    }
+                };
+            }
+            case PAUSE -> {
+                if (!patchPause(true)) {
+                    active.remove(key);
+                    return;
+                }
+                what = "maintenance mode (pause)";
+                heal = this::resume;
+            }
+            case SIGTERM -> {
+                if (!node.alive || node.frozen || node.shuttingDown()) {
+                    active.remove(key);
+                    return;
+                }
+                what = "SIGTERM to the daemon on " + a;
+                node.sigterm();
+                heal = new Runnable() {
+                    @Override
+                    public void run() {
+                        if (!node.alive) {
+                            node.startDaemon();
+                        } else if (node.shuttingDown()) {
+                            sim.clock().after(Scheduler.sec(1), this);
+                        }
                     }
                 };
             }

@@ -53,13 +53,16 @@ import java.util.Random;
  * ({@code SynchronousReplication.beforePrimaryStart}); this flag switches its model.
  *
  * <p>{@code switchovers}: the fault schedule also writes switchover and manual failover requests.
+ *
+ * <p>{@code operatorFaults}: the fault schedule also pauses and resumes the cluster (maintenance
+ * mode) and sends SIGTERM to daemons (see {@link #withOperatorFaults()}).
  */
 record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximumLagOnFailover, boolean usePgRewind,
                  boolean oneNofailover, double warmupSeconds, double faultWindowSeconds, double meanFaultGapSeconds,
                  Bug bug, boolean replicaRewindCheck,
                  boolean backgroundWrites, boolean reReadBeforeRace, boolean roleBeforeStandbyStart,
                  boolean switchoverLagCheck, boolean demoteLocklessPrimaryDuringAsync, boolean switchovers,
-                 SyncMode syncMode, boolean strictStandbyNamesAtStart) {
+                 SyncMode syncMode, boolean strictStandbyNamesAtStart, boolean operatorFaults) {
 
     /** synchronous_mode of the simulated cluster (ha-loop.md §16): off (the original sweeps), on, strict. */
     enum SyncMode {
@@ -98,7 +101,12 @@ record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximu
          * key as soon as PostgreSQL reports it synchronous, before it has the commits acknowledged
          * without it (§16.1 step 6 removed).
          */
-        SYNC_KEY_BEFORE_CATCH_UP
+        SYNC_KEY_BEFORE_CATCH_UP,
+        /**
+         * Maintenance mode: the decisions are told the cluster is not paused although the daemon
+         * applied {@code pause: true} (an automatic failover while paused, invariant 8).
+         */
+        IGNORE_PAUSE
     }
 
     /** The two timings of the sweep: Patroni's defaults (30/10/10) and a fast one (20/2/5), by seed parity. */
@@ -108,7 +116,7 @@ record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximu
         int nodes = r.nextInt(4) == 0 ? 4 : 3;
         return new SimConfig(nodes, defaults ? 30 : 20, defaults ? 10 : 2, defaults ? 10 : 5, 1_048_576,
                 r.nextInt(5) != 0, r.nextInt(4) == 0, 45, 180, 10, bug, true, true, true, true, true, true, true,
-                SyncMode.OFF, true);
+                SyncMode.OFF, true, false);
     }
 
     /** The model without the fix of one finding (1-7), everything else as in the sweep. */
@@ -118,14 +126,14 @@ record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximu
                 backgroundWrites && finding != 2, reReadBeforeRace && finding != 3,
                 roleBeforeStandbyStart && finding != 4, switchoverLagCheck && finding != 5,
                 demoteLocklessPrimaryDuringAsync && finding != 6, switchovers, syncMode,
-                strictStandbyNamesAtStart && finding != 7);
+                strictStandbyNamesAtStart && finding != 7, operatorFaults);
     }
 
     /** The daemon before the fixes of all four findings. */
     SimConfig beforeFixes() {
         return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
                 warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, false, false, false, false, switchoverLagCheck,
-                demoteLocklessPrimaryDuringAsync, switchovers, syncMode, strictStandbyNamesAtStart);
+                demoteLocklessPrimaryDuringAsync, switchovers, syncMode, strictStandbyNamesAtStart, operatorFaults);
     }
 
     /** The fault schedule of the sweep before issue #3's switchover requests (the old seeds' schedules). */
@@ -133,7 +141,7 @@ record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximu
         return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
                 warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, replicaRewindCheck, backgroundWrites,
                 reReadBeforeRace, roleBeforeStandbyStart, switchoverLagCheck,
-                demoteLocklessPrimaryDuringAsync, false, syncMode, strictStandbyNamesAtStart);
+                demoteLocklessPrimaryDuringAsync, false, syncMode, strictStandbyNamesAtStart, operatorFaults);
     }
 
     /** The same cluster and fault schedule with synchronous_mode on or strict. */
@@ -141,7 +149,19 @@ record SimConfig(int nodes, int ttl, int loopWait, int retryTimeout, long maximu
         return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
                 warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, replicaRewindCheck, backgroundWrites,
                 reReadBeforeRace, roleBeforeStandbyStart, switchoverLagCheck,
-                demoteLocklessPrimaryDuringAsync, switchovers, mode, strictStandbyNamesAtStart);
+                demoteLocklessPrimaryDuringAsync, switchovers, mode, strictStandbyNamesAtStart, operatorFaults);
+    }
+
+    /**
+     * The same cluster with the operators' faults of {@link FaultSchedule} on top: maintenance mode
+     * (pause / resume through the {@code config} key) and SIGTERM of a daemon. Off in the older sweeps,
+     * so their seeds keep their schedules.
+     */
+    SimConfig withOperatorFaults() {
+        return new SimConfig(nodes, ttl, loopWait, retryTimeout, maximumLagOnFailover, usePgRewind, oneNofailover,
+                warmupSeconds, faultWindowSeconds, meanFaultGapSeconds, bug, replicaRewindCheck, backgroundWrites,
+                reReadBeforeRace, roleBeforeStandbyStart, switchoverLagCheck,
+                demoteLocklessPrimaryDuringAsync, switchovers, syncMode, strictStandbyNamesAtStart, true);
     }
 
     /**

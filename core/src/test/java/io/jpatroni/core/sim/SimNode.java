@@ -96,6 +96,28 @@ final class SimNode {
     /** For invariant 3: this race was entered as the named candidate of a manual failover (operator's choice). */
     boolean racingAsFailoverCandidate;
 
+    // ---- maintenance mode and SIGTERM (models DynamicConfigTracker's pause and HaLoop.shutdown)
+    /** {@code pause} of the dynamic configuration in force (DynamicConfigTracker.current().pause()). */
+    private boolean appliedPause;
+    private long appliedConfigVersion = -1;
+    /**
+     * DynamicConfigTracker.paused(): the {@code pause} of the last snapshot read (refreshed at the
+     * start of every iteration, ha-loop.md §21.2), else the configuration in force. What the
+     * decisions, the member key and the shutdown use.
+     */
+    boolean paused;
+    /**
+     * Invariant 5 does not apply: this daemon decided in maintenance mode since its last iteration
+     * decided without it (a primary that lost its lock keeps running while paused, by design).
+     */
+    boolean pausedExempt;
+    private boolean decidedPaused;
+    /** SIGTERM received: the loop ends after the current iteration and HaLoop.shutdown runs. */
+    private boolean stopRequested;
+    private boolean shuttingDown;
+    /** NodeState.releasingSyncDuty: published as tags nosync (SyncDutyRelease). */
+    private boolean releasingSyncDuty;
+
     // ---- NodeState (models core.loop.NodeState)
     String pgState;
     String role;
@@ -172,6 +194,12 @@ final class SimNode {
         flushMark = 0;
         backgroundPending.clear();
         backgroundBusy = false;
+        appliedPause = Boolean.TRUE.equals(pg.cachedPause); // patroni.dynamic.json, else bootstrap.dcs (no pause)
+        paused = appliedPause;
+        appliedConfigVersion = -1;
+        stopRequested = false;
+        shuttingDown = false;
+        releasingSyncDuty = false;
         sleeping = false;
         wakePending = false;
         nextRun = sim.clock().now();
@@ -287,6 +315,13 @@ final class SimNode {
         if (iterationStartedAt >= resumedAt) {
             orphanExempt = false;
         }
+        if (!decidedPaused) {
+            pausedExempt = false;
+        }
+        if (stopRequested) {
+            shutdown(); // HaLoop.run returns after the iteration; Main calls HaLoop.shutdown
+            return;
+        }
         nextRun += Scheduler.sec(sim.config().loopWait());
         long now = sim.clock().now();
         long wait = nextRun - now;
@@ -317,6 +352,9 @@ final class SimNode {
 
     /** dcs.wakeup() (async task done) or a watch event: the sleeping loop runs at once, a busy one next. */
     void wake() {
+        if (shuttingDown) {
+            return;
+        }
         if (sleeping) {
             sleeping = false;
             sleepToken++;
@@ -348,6 +386,13 @@ final class SimNode {
 
     private void afterRead(ClusterView cluster) {
         lastCluster = cluster;
+        if (cluster.configModifyVersion() != 0) { // DynamicConfigTracker.observe
+            boolean now = Simulation.pauseIn(cluster);
+            if (now != paused) {
+                sim.trace().log(name, now ? "read pause: true (maintenance mode)" : "read pause: false (resumed)");
+            }
+            paused = now;
+        }
         observeSync(cluster);
         if (cluster.leader().isPresent()) {
             formerLeader = cluster.leaderName();
@@ -373,10 +418,12 @@ final class SimNode {
     }
 
     private void decideAndExecute(ClusterView cluster, Obs local, List<PeerStatus> peers) {
+        notePause();
         HaInput input = new HaInput(cluster, localNode(local), settings(), peers,
                 formerLeader.filter(l -> !l.equals(name)), Simulation.EPOCH.plusNanos(sim.clock().now() * 1000));
         Decision decision = sim.decider().decide(input);
         execute(decision, cluster, input, message -> {
+            applyDynamicConfiguration(cluster);
             Obs after = observe();
             String member = memberJson(after);
             submit("member", written -> dcs.touchMember(member, dcs.deadline(), ok -> written.run()), () -> {
@@ -390,6 +437,7 @@ final class SimNode {
         lastCluster = null;
         setLeaderFlag(false);
         Obs local = observe();
+        notePause();
         Decision decision = sim.decider().onDcsFailure(localNode(local), settings());
         Runnable end = () -> {
             publishedQuery = observe().query();
@@ -410,10 +458,45 @@ final class SimNode {
         return List.copyOf(byName.values());
     }
 
+    /**
+     * Models HaLoop.settings(): the dynamic configuration in force, with {@code pause} as the last
+     * snapshot read says (DynamicConfigTracker.paused). The other values do not change in a run.
+     */
     private HaSettings settings() {
         SimConfig c = sim.config();
-        return new HaSettings(c.ttl(), c.loopWait(), c.maximumLagOnFailover(), false, false, 300,
+        boolean pause = paused && c.bug() != SimConfig.Bug.IGNORE_PAUSE;
+        return new HaSettings(c.ttl(), c.loopWait(), c.maximumLagOnFailover(), false, pause, 300,
                 c.syncMode().enabled() && c.bug() != SimConfig.Bug.ASYNC_STANDBY_TAKES_OVER);
+    }
+
+    /** For invariants 5 and 8: this iteration decides in maintenance mode (as far as the daemon knows). */
+    private void notePause() {
+        decidedPaused = paused;
+        if (paused) {
+            pausedExempt = true;
+        }
+    }
+
+    /**
+     * MODEL of DynamicConfigTracker.update, called by HaLoop.iterate after the executor: a new
+     * version of the {@code config} key becomes the configuration in force (parsed by the real
+     * DynamicConfig) and is cached in the data directory.
+     */
+    private void applyDynamicConfiguration(ClusterView cluster) {
+        if (cluster.configModifyVersion() == 0 || cluster.configModifyVersion() == appliedConfigVersion) {
+            return;
+        }
+        appliedConfigVersion = cluster.configModifyVersion();
+        boolean pause;
+        try {
+            pause = io.jpatroni.core.config.DynamicConfig.fromMap(cluster.config(), new ArrayList<>()).pause();
+        } catch (io.jpatroni.core.config.ConfigException e) {
+            return;
+        }
+        appliedPause = pause; // DynamicConfigTracker.paused() was already refreshed from this snapshot
+        if (pg.hasData) {
+            pg.cachedPause = pause;
+        }
     }
 
     private LocalNode localNode(Obs local) {
@@ -486,8 +569,19 @@ final class SimNode {
                 doc.put("timeline", q.timeline());
             }
         }
+        Map<String, Object> tags = new LinkedHashMap<>();
         if (nofailover) {
-            doc.put("tags", Map.of("nofailover", true));
+            tags.put("nofailover", true);
+        }
+        if (releasingSyncDuty) {
+            tags.put("nosync", true);
+            tags.put("sync_priority", 0);
+        }
+        if (!tags.isEmpty()) {
+            doc.put("tags", tags);
+        }
+        if (paused) {
+            doc.put("pause", true);
         }
         return Json.write(doc);
     }
@@ -618,6 +712,7 @@ final class SimNode {
                     failed));
             k.accept(null);
         } else if (action instanceof HaAction.StartPrimaryInPlace) {
+            sim.checkPausedAction(this, "starts PostgreSQL as a primary", cluster);
             startAsync("starting primary after failure", this::startPrimaryInPlace);
             k.accept(null);
         } else if (action instanceof HaAction.StartReadOnly) {
@@ -628,6 +723,7 @@ final class SimNode {
             startAsync("promote", (ok, failed) -> promoteTask(cluster, ok, failed));
             k.accept(null);
         } else if (action instanceof HaAction.Demote demote) {
+            sim.checkPausedAction(this, "demotes (" + demote.mode() + ")", cluster);
             demote(demote.mode(), cluster, () -> k.accept(null), pgError);
         } else if (action instanceof HaAction.Follow follow) {
             follow(cluster, follow.leader(), () -> k.accept(null));
@@ -756,6 +852,123 @@ final class SimNode {
     private void exitDaemon(String reason) {
         killDaemon("exited: " + reason);
         sim.restartLater(this);
+    }
+
+    // ================================================================== SIGTERM (models HaLoop.shutdown)
+
+    /** SIGTERM received and the daemon has not exited yet. */
+    boolean shuttingDown() {
+        return stopRequested || shuttingDown;
+    }
+
+    /**
+     * SIGTERM: the shutdown hook stops the loop (Shutdown.requestAndAwait → HaLoop.stop wakes the
+     * watch), the iteration under way ends, then Main runs HaLoop.shutdown. A sleeping loop returns at once.
+     */
+    void sigterm() {
+        if (!alive || shuttingDown()) {
+            return;
+        }
+        sim.trace().log(name, "received SIGTERM: shutting down");
+        stopRequested = true;
+        if (sleeping) {
+            sleeping = false;
+            sleepToken++;
+            shutdown();
+        }
+    }
+
+    /**
+     * MODEL of HaLoop.shutdown (ha-loop.md §23): cancel the async action (its continuations are
+     * dropped; what PostgreSQL was already told goes on); paused → leave PostgreSQL and the leader key
+     * alone; else a synchronous standby first asks to be released (SyncDutyRelease), PostgreSQL is
+     * stopped fast, the leader key is released if this daemon believed it held it
+     * (ActionExecutor.releaseLock on the last snapshot: publishOptime, which finds PostgreSQL stopped,
+     * then delete), pending background writes are flushed, the member key is written with PostgreSQL
+     * stopped, and the process exits.
+     */
+    private void shutdown() {
+        shuttingDown = true;
+        epoch++; // async.cancel(): the running task's and the loop's continuations end here
+        pending.clear();
+        async = null;
+        List<Consumer<Runnable>> unflushed = new ArrayList<>(backgroundPending.values());
+        backgroundPending.clear();
+        backgroundBusy = false;
+        if (paused) {
+            sim.trace().log(name, "paused: leaving PostgreSQL running and the leader key in place");
+            killDaemon("stopped (SIGTERM)");
+            return;
+        }
+        boolean leader = leaderFlag;
+        ClusterView last = lastCluster;
+        Runnable exit = guard(() -> flush(unflushed, 0, () -> dcs.touchMember(
+                memberJson(new Obs(false, sysid, false, null)), dcs.deadline(), ok -> killDaemon("stopped (SIGTERM)"))));
+        Runnable afterStop = guard(() -> {
+            pgState = "stopped";
+            if (leader && last != null) {
+                releaseLock(last, () -> {
+                    releasingAcknowledged = -1;
+                    exit.run();
+                });
+            } else {
+                exit.run();
+            }
+        });
+        if (!pg.running()) {
+            afterStop.run();
+            return;
+        }
+        releaseSyncDuty(() -> {
+            pgState = "stopping";
+            if (leader && pg.acceptsWrites()) {
+                releasingAcknowledged = pg.lsn; // invariant 6: what it acknowledged before the fast stop
+                releasingCandidate = Optional.empty();
+            }
+            pg.stop(false, afterStop);
+        });
+    }
+
+    private void flush(List<Consumer<Runnable>> writes, int i, Runnable then) {
+        if (i == writes.size()) {
+            then.run();
+            return;
+        }
+        writes.get(i).accept(guard(() -> flush(writes, i + 1, then)));
+    }
+
+    /**
+     * MODEL of SyncDutyRelease.beforeStop: in synchronous mode a node not holding the lock publishes
+     * nosync and polls the {@code sync} key every 2 s until it is no longer listed, for up to
+     * 2 × loop_wait; a DCS error ends the wait.
+     */
+    private void releaseSyncDuty(Runnable then) {
+        if (!syncEnabled() || leaderFlag) {
+            then.run();
+            return;
+        }
+        releasingSyncDuty = true;
+        long deadline = sim.clock().now() + Scheduler.sec(2L * sim.config().loopWait());
+        dcs.touchMember(memberJson(observe()), dcs.deadline(), ok -> {
+            if (!ok) {
+                then.run();
+                return;
+            }
+            waitForSyncRelease(deadline, then);
+        });
+    }
+
+    private void waitForSyncRelease(long deadline, Runnable then) {
+        dcs.getCluster(now -> {
+            if (!now.sync().matches(name, false)) {
+                then.run();
+            } else if (sim.clock().now() - deadline >= 0) {
+                sim.trace().log(name, "the primary still lists me as synchronous standby; stopping anyway");
+                then.run();
+            } else {
+                sim.clock().after(Scheduler.sec(2), guard(() -> waitForSyncRelease(deadline, then)));
+            }
+        }, then);
     }
 
     /** Models ActionExecutor.demote: the stop ends writes at once; then per mode. */

@@ -60,6 +60,11 @@ final class SimPostgres {
      */
     long acknowledged;
     long acknowledgedUid;
+    /**
+     * The {@code pause} of {@code patroni.dynamic.json} in the data directory (the daemon caches each
+     * configuration it applies there and starts from it, DynamicConfigTracker); null = no file.
+     */
+    Boolean cachedPause;
     private String parsedText;
     private StandbyNames parsed = StandbyNames.NONE;
     private long op; // identity of the current postmaster-changing operation
@@ -357,6 +362,7 @@ final class SimPostgres {
 
     void removeDataDirectory() {
         hasData = false;
+        cachedPause = null;
         sysid = null;
         history = List.of();
         lsn = 0;

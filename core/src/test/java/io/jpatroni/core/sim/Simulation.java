@@ -20,8 +20,8 @@ final class Simulation implements SimDcs.Listener {
     static final java.time.Instant EPOCH = java.time.Instant.parse("2026-01-01T00:00:00Z");
 
     /**
-     * The first broken invariant: its number (1-5 as in the issue, 6 and 7 for switchovers), what
-     * happened, and when.
+     * The first broken invariant: its number (1-5 as in the issue, 6 and 7 for switchovers, 8 for
+     * maintenance mode), what happened, and when.
      */
     record Violation(int invariant, String text, long at) {
         @Override
@@ -65,6 +65,16 @@ final class Simulation implements SimDcs.Listener {
     private String operatorFailover;
     private String syncKeyText;
     private String syncKeyLeader;
+    /**
+     * The candidate of a manual failover without leader that claimed the {@code sync} key for its
+     * promotion: its later promotion completes the operator's failover (invariant 3 does not apply to
+     * it) even when the first one was interrupted (SIGTERM mid-promote) and the lock lost meanwhile —
+     * the key names it, so it is the one node that may take over (§16.8). Cleared when another node
+     * owns the key or the exemption was used.
+     */
+    private String operatorSyncOwner;
+    /** Invariant 4's clock starts again when an operator resumes a paused cluster. */
+    private long resumedAt;
 
     private record Acknowledged(String primary, List<SimPostgres.Tli> history, long position) {
     }
@@ -100,12 +110,12 @@ final class Simulation implements SimDcs.Listener {
             clock.at(Scheduler.sec(rng.nextDouble() * 2), node::startDaemon);
         }
         FaultSchedule faults = new FaultSchedule(this, new Random(rng.nextLong()));
-        long healedAt = faults.plan();
-        long end = healedAt + config.convergenceBoundMicros();
+        long planned = faults.plan();
         long convergedSince = -1;
-        while (violation == null && clock.runNext(end)) {
+        while (violation == null && clock.runNext(Math.max(planned, resumedAt) + config.convergenceBoundMicros())) {
             events++;
             checkSafety();
+            long healedAt = Math.max(planned, resumedAt);
             if (clock.now() >= healedAt) {
                 if (converged().isEmpty() && pendingRequest().isEmpty()) {
                     convergedSince = convergedSince < 0 ? clock.now() : convergedSince;
@@ -114,6 +124,7 @@ final class Simulation implements SimDcs.Listener {
                 }
             }
         }
+        long healedAt = Math.max(planned, resumedAt);
         if (violation == null) {
             advanceWal();
             Optional<String> why = converged();
@@ -168,6 +179,11 @@ final class Simulation implements SimDcs.Listener {
     SimPostgres postgres(String name) {
         SimNode node = nodes.get(name);
         return node == null ? null : node.pg;
+    }
+
+    /** The operator resumed the cluster (maintenance mode ends): convergence is measured from now on. */
+    void resumed() {
+        resumedAt = clock.now();
     }
 
     boolean dcsDown() {
@@ -278,6 +294,14 @@ final class Simulation implements SimDcs.Listener {
         if (KeyLayout.LEADER.equals(key) && operatorFailover != null && !operatorFailover.equals(dcs.leaderNow())) {
             operatorFailover = null;
         }
+        if (KeyLayout.SYNC.equals(key)) {
+            String owner = syncKeyLeader();
+            if (owner != null && owner.equalsIgnoreCase(String.valueOf(operatorFailover))) {
+                operatorSyncOwner = operatorFailover;
+            } else if (!String.valueOf(owner).equalsIgnoreCase(String.valueOf(operatorSyncOwner))) {
+                operatorSyncOwner = null;
+            }
+        }
         SimNode releasing = nodes.get(writer);
         if (KeyLayout.LEADER.equals(key) && dcs.leaderNow() == null && releasing != null
                 && releasing.releasingAcknowledged >= 0) {
@@ -323,7 +347,7 @@ final class Simulation implements SimDcs.Listener {
                 }
                 believer = n;
             }
-            if (holder != null && !holder.equals(n.name) && !n.orphanExempt) {
+            if (holder != null && !holder.equals(n.name) && !n.orphanExempt && !n.pausedExempt) {
                 violate(5, n.name + " accepts writes while " + holder + " holds the leader lock");
                 return;
             }
@@ -335,7 +359,7 @@ final class Simulation implements SimDcs.Listener {
     @Override
     public void leaderLeaseExpired(String owner) {
         SimNode n = nodes.get(owner);
-        if (n != null && n.pg.acceptsWrites() && !n.orphanExempt) {
+        if (n != null && n.pg.acceptsWrites() && !n.orphanExempt && !n.pausedExempt) {
             violate(5, owner + " still accepts writes when its leader lease expires on the DCS");
         }
     }
@@ -361,6 +385,7 @@ final class Simulation implements SimDcs.Listener {
             }
             return;
         }
+        checkPausedAction(node, "promotes", input == null ? null : input.cluster());
         if (node.name.equals(operatorChosen) && node.name.equals(dcs.leaderNow())) {
             trace.log("SIM:", node.name + " promotes again under the lock it took as the named candidate");
             return;
@@ -370,6 +395,42 @@ final class Simulation implements SimDcs.Listener {
             violate(2, String.format("%s promotes at %d, %d bytes behind the last leader position %d (limit %d)",
                     node.name, walPosition, optime - walPosition, optime, config.maximumLagOnFailover()));
         }
+    }
+
+    /**
+     * Invariant 8 (maintenance mode): PostgreSQL is never promoted, demoted or started as a primary
+     * automatically while the cluster is paused (ha-loop.md §15) — in particular no automatic
+     * failover, so no second primary on a new timeline. "Paused" is what the decision was taken on:
+     * the snapshot's {@code config} key says {@code pause: true} (the operator's PATCH has reached
+     * the DCS and this iteration read it), or, on a DCS failure, the configuration the daemon applied
+     * last (all it knows). The named candidate of a switchover or manual failover (the operator's
+     * request) is exempt, and so is a demotion while such a request is pending.
+     *
+     * <p>What maintenance mode gives up, by design, and is therefore not checked while a node decides
+     * paused (and until its first iteration decided unpaused, {@link SimNode#pausedExempt}):
+     * invariant 5 — a primary that loses its lock (DCS outage, partition, its lease expired while
+     * the daemon was stopped with SIGTERM) keeps running ("continue to run as primary without
+     * lock"), also past the lease and, when an operator resumes while it cannot see the DCS, beside
+     * a new leader. Invariant 1 (two primaries that both believe they hold the lock) still holds:
+     * only one node can hold the lock. Invariant 4 is checked only after the last resume plus the
+     * convergence bound.
+     */
+    void checkPausedAction(SimNode node, String what, io.jpatroni.core.cluster.ClusterView cluster) {
+        boolean paused = cluster != null ? pauseIn(cluster) : node.paused;
+        if (!paused || (cluster != null && cluster.failover().isPresent() && !what.startsWith("promotes"))) {
+            return;
+        }
+        if (what.startsWith("promotes") && cluster != null && cluster.failover()
+                .flatMap(f -> f.candidate()).map(node.name::equals).orElse(false)) {
+            return;
+        }
+        violate(8, node.name + " " + what + " automatically while the cluster is paused ("
+                + (cluster != null ? "config " + dcs.valueNow(KeyLayout.CONFIG) : "DCS unreachable, last applied "
+                + "configuration paused") + ")");
+    }
+
+    static boolean pauseIn(io.jpatroni.core.cluster.ClusterView cluster) {
+        return io.jpatroni.core.config.ValueParsers.boolish(cluster.config().get("pause")).orElse(false);
     }
 
     /**
@@ -454,7 +515,8 @@ final class Simulation implements SimDcs.Listener {
             if (!writable.add(n.name)) {
                 continue;
             }
-            if (n.name.equals(operatorFailover)) {
+            if (n.name.equals(operatorFailover) || n.name.equals(operatorSyncOwner)) {
+                operatorSyncOwner = null;
                 // What it lacks is lost by the operator's choice: later primaries need only what it has.
                 trace.log("SIM:", n.name + " becomes primary as the candidate of a manual failover: invariant 3 "
                         + "does not apply");
