@@ -72,13 +72,7 @@ final class Healthiest {
         LocalNode local = in.local();
         long mine = onClusterHistory(in.cluster(), local.timeline(), local.walPosition());
         long lag = in.cluster().statusOptime() - mine;
-        // A synchronous standby holds every acknowledged commit: what it lacks of the old primary's
-        // last position was never acknowledged. Checking its lag would only keep the cluster without
-        // a leader — for ever with maximum_lag_on_failover 0 (the ubuntu-etcd-sync seed), since a
-        // standby's position may stop short of the primary's flush position by a partial record.
-        boolean holdsAllAcknowledged = in.syncActive() && in.inSync(local.name());
-        if (lagCheck && !holdsAllAcknowledged && in.cluster().statusOptime() > 0
-                && lag > in.settings().maximumLagOnFailover()) {
+        if (lagCheck && in.cluster().statusOptime() > 0 && lag > in.settings().maximumLagOnFailover()) {
             return Optional.of("My wal position exceeds maximum replication lag (" + lag + " bytes behind)");
         }
         long clusterTimeline = in.cluster().timeline();

@@ -175,6 +175,17 @@ final class ActionExecutor {
         }
     }
 
+    /**
+     * After a fast stop (SIGTERM): the last position is the shutdown checkpoint in pg_control, which
+     * the running-server query behind {@link #releaseLock} can no longer read (ha-loop.md §23).
+     */
+    void releaseLockAfterStop(ClusterView cluster) {
+        pg.controlData().ifPresent(c -> upkeep.publishOptime(c.checkpointLocation()));
+        cluster.leader().ifPresent(dcs::deleteLeader);
+        state.setLeaderFlag(false, nanoClock.getAsLong(), 0);
+        LOG.info("Leader key released");
+    }
+
     void releaseLock(ClusterView cluster) {
         upkeep.publishOptime();
         cluster.leader().ifPresent(dcs::deleteLeader);
@@ -333,10 +344,7 @@ final class ActionExecutor {
         sync.onDemote(dynamic.get());
         state.firstContact = false;
         callbacks.fire("on_stop", "demoted");
-        pg.controlData().ifPresent(c -> upkeep.publishOptime(c.checkpointLocation()));
-        cluster.leader().ifPresent(dcs::deleteLeader);
-        state.setLeaderFlag(false, nanoClock.getAsLong(), 0);
-        LOG.info("Leader key released");
+        releaseLockAfterStop(cluster);
         followTheNewLeader();
     }
 

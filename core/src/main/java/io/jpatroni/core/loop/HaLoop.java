@@ -397,7 +397,7 @@ public final class HaLoop {
             return;
         }
         if (leader && view.lastCluster != null) {
-            executor.releaseLock(view.lastCluster);
+            executor.releaseLockAfterStop(view.lastCluster);
         }
         writes.flush(Duration.ofSeconds(dynamic.current().retryTimeout()));
         dcs.touchMember(memberJson(new LocalObservation(false, state.sysid, false, Optional.empty())));

@@ -102,18 +102,4 @@ class SynchronousModeDecisionTest {
                 PeerStatus.unreachable("node1")));
         assertInstanceOf(HaAction.Follow.class, candidate.actions().get(0));
     }
-
-    @Test
-    void theSynchronousStandbyIsNotHeldBackByTheLagLimit() {
-        // maximum_lag_on_failover 0 (the ubuntu-etcd-sync seed): the standby stopped a few bytes short
-        // of the primary's last flush position, which no client saw acknowledged.
-        HaSettings zeroLag = new HaSettings(30, 10, 0, false, false, 300, true);
-        Decision sync = HaDecider.decide(input(leaderless().optime(520).view(), zeroLag, replica("node2", 500),
-                PeerStatus.unreachable("node1")));
-        assertInstanceOf(HaAction.TryAcquireLock.class, sync.actions().get(0));
-        HaSettings asyncZeroLag = new HaSettings(30, 10, 0, false, false, 300, false);
-        Decision async = HaDecider.decide(input(leaderless().optime(520).view(), asyncZeroLag, replica("node2", 500),
-                PeerStatus.unreachable("node1")));
-        assertInstanceOf(HaAction.Follow.class, async.actions().get(0));
-    }
 }

@@ -75,8 +75,8 @@ class OperatorFaultsSimulationTest {
      */
     @ParameterizedTest(name = "seed {0} (synchronous_mode {1}): {2}")
     @CsvSource({
-        "5, false, a replica read pause: true with a free lock and failed over in that iteration (finding 11, DynamicConfigTracker)",
-        "2363, false, a restarted paused primary lost a re-read race and was demoted (finding 12, LeaderRacePolicy)",
+        "5, false, a replica read pause: true with a free lock and failed over in that iteration (finding 12, DynamicConfigTracker)",
+        "2363, false, a restarted paused primary lost a re-read race and was demoted (finding 13, LeaderRacePolicy)",
         "295, true, the manual-failover candidate was SIGTERMed mid-promote and promoted later as the sync key's owner (invariant 3 accounting, simulator)",
     })
     void seedPasses(long seed, boolean sync, String what) {

@@ -837,6 +837,23 @@ final class SimNode {
         });
     }
 
+    /** MODEL of ActionExecutor.releaseLockAfterStop: the shutdown checkpoint as status.optime, then delete the key. */
+    private void releaseLockAfterStop(ClusterView cluster, Runnable then) {
+        long location = SimPostgres.SHUT_DOWN.equals(pg.controlState) ? pg.lsn : pg.lastCheckpoint;
+        writeStatus(Json.write(Map.of("optime", location)), () -> {
+            if (cluster == null || cluster.leader().isEmpty()) {
+                setLeaderFlag(false);
+                then.run();
+                return;
+            }
+            dcs.deleteLeader(deleted -> {
+                setLeaderFlag(false);
+                sim.trace().log(name, "Leader key released");
+                then.run();
+            });
+        });
+    }
+
     private void completeBootstrap(ClusterView cluster, Runnable then) {
         String id = sysid.orElse(pg.sysid);
         dcs.initialize(cluster.initialize().isEmpty(), id, a -> dcs.put(KeyLayout.CONFIG, sim.bootstrapDcsJson(), dcs.deadline(),
@@ -883,8 +900,8 @@ final class SimNode {
      * dropped; what PostgreSQL was already told goes on); paused → leave PostgreSQL and the leader key
      * alone; else a synchronous standby first asks to be released (SyncDutyRelease), PostgreSQL is
      * stopped fast, the leader key is released if this daemon believed it held it
-     * (ActionExecutor.releaseLock on the last snapshot: publishOptime, which finds PostgreSQL stopped,
-     * then delete), pending background writes are flushed, the member key is written with PostgreSQL
+     * (ActionExecutor.releaseLockAfterStop on the last snapshot: the shutdown checkpoint as
+     * status.optime, then delete), pending background writes are flushed, the member key is written with PostgreSQL
      * stopped, and the process exits.
      */
     private void shutdown() {
@@ -907,7 +924,7 @@ final class SimNode {
         Runnable afterStop = guard(() -> {
             pgState = "stopped";
             if (leader && last != null) {
-                releaseLock(last, () -> {
+                releaseLockAfterStop(last, () -> {
                     releasingAcknowledged = -1;
                     exit.run();
                 });
