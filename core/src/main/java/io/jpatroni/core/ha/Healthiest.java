@@ -55,7 +55,8 @@ final class Healthiest {
 
     private static Optional<String> fromRequest(HaInput in) {
         return ManualFailover.candidateSide(in).orElse(false) ? Optional.empty()
-                : Optional.of("the " + ManualFailover.actionName(in.cluster().failover().get()) + " request names another node");
+                : Optional.of("the pending " + ManualFailover.actionName(in.cluster().failover().get())
+                        + " leaves it to another node");
     }
 
     static boolean comparesWellWithPeers(HaInput in, boolean lagCheck, Set<String> excluded) {

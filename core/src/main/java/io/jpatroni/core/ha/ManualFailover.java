@@ -125,8 +125,11 @@ final class ManualFailover {
         long clusterTimeline = in.cluster().timeline();
         return in.peers().stream()
                 .filter(p -> names.contains(p.name()) && p.usable())
-                .filter(p -> in.cluster().statusOptime() - p.walPosition() <= in.settings().maximumLagOnFailover()
-                        || in.cluster().statusOptime() == 0)
+                // Positions on the cluster's history, as the candidates themselves will measure them in
+                // the race (finding 9): raw LSNs here let the leader hand over to nobody (seed 34217).
+                .filter(p -> in.cluster().statusOptime()
+                        - Healthiest.onClusterHistory(in.cluster(), p.timeline().orElse(0), p.walPosition())
+                        <= in.settings().maximumLagOnFailover() || in.cluster().statusOptime() == 0)
                 .anyMatch(p -> !in.settings().checkTimeline()
                         || p.timeline().orElse(0) >= clusterTimeline && p.timeline().isPresent());
     }

@@ -51,6 +51,8 @@ class RegressionSeedsTest {
         "24981, true, lock won then frozen; clearing the failover key failed and it promoted after another node took the lock (finding 10, ActionExecutor)",
         "51180, true, lock won then cut off from the DCS; promoted after its lease had run out (finding 10, ActionExecutor)",
         "69824, true, slow DCS: clearing the failover key took two retry timeouts, then it promoted and was fenced too late (finding 10, ActionExecutor)",
+        "34217, true, switchover without candidate: the leader counted a replica on a left timeline as able to take over, that replica measured itself on the cluster's history and stood back: nobody led (finding 14, ManualFailover)",
+        "39827, true, as 34217: failoverPossible on raw LSNs, the race on the cluster's history (finding 14, ManualFailover)",
         "70952, true, a replica on a colliding timeline number (same number, another switch point) was never checked again and never streamed (finding 11, ReplicaRecovery + RewindDecision)",
     })
     void seedPasses(long seed, boolean switchovers, String what) {
