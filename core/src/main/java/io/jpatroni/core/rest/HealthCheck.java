@@ -80,6 +80,7 @@ public final class HealthCheck {
     static RoleCodes roleCodes(RestRequest request, NodeStatus status, RestContext context) {
         boolean replicaOk = !MemberInfo.truthy(status.tags().get("noloadbalance"))
                 && !isLagging(request, status, context)
+                && replicationStateMatches(request, status)
                 && "replica".equals(status.role())
                 && "running".equals(status.state());
         String role = status.role();
@@ -111,6 +112,16 @@ public final class HealthCheck {
         }
         long replayed = status.xlog().map(x -> x.replayedLocation().orElse(0)).orElse(0L);
         return leader - replayed > limit.getAsLong();
+    }
+
+    /**
+     * {@code ?replication_state=streaming} (or {@code in archive recovery}): a replica counts only in
+     * that state, so HAProxy can route reads away from a replica replaying from the archive.
+     */
+    static boolean replicationStateMatches(RestRequest request, NodeStatus status) {
+        return request.param("replication_state")
+                .map(wanted -> status.replicationState().map(wanted::equals).orElse(false))
+                .orElse(true);
     }
 
     /** Every {@code tag_<key>} parameter must equal the node's tag in its string form. */

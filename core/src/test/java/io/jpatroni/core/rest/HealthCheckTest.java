@@ -66,6 +66,23 @@ class HealthCheckTest {
     }
 
     @Test
+    void replicationStateParameterRequiresThatState() {
+        FakeContext c = FakeContext.replica("node2");
+        assertEquals(200, code(c, "/replica?replication_state=streaming"));
+        assertEquals(503, code(c, "/replica?replication_state=in%20archive%20recovery"));
+        assertEquals(503, code(c, "/read-only?replication_state=in%20archive%20recovery"));
+        assertEquals(200, code(c, "/replica"), "no parameter: any state");
+        assertEquals(503, code(FakeContext.primary("node1"), "/replica?replication_state=streaming"));
+        NodeStatus s = FakeContext.replicaStatus("node2", 83886424, Map.of());
+        c.status = new NodeStatus(s.state(), s.role(), s.postmasterStartTime(), s.serverVersion(), s.xlog(),
+                s.timeline(), java.util.Optional.of("in archive recovery"), s.replication(), s.syncStandby(),
+                s.pause(), s.clusterUnlocked(), s.dcsLastSeen(), s.tags(), s.databaseSystemIdentifier(),
+                s.pendingRestart(), s.watchdogFailed(), s.patroniVersion(), s.scope(), s.name());
+        assertEquals(200, code(c, "/replica?replication_state=in%20archive%20recovery"));
+        assertEquals(503, code(c, "/replica?replication_state=streaming"));
+    }
+
+    @Test
     void lagParameterMakesALaggingReplicaUnavailable() {
         FakeContext c = laggingReplica();
         assertEquals(503, code(c, "/replica?lag=10MB"));
