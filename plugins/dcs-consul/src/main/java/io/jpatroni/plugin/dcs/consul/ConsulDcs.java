@@ -10,6 +10,8 @@ import io.jpatroni.api.dcs.DcsTiming;
 import io.jpatroni.api.dcs.KeyLayout;
 import io.jpatroni.api.dcs.Leader;
 import io.jpatroni.api.dcs.Member;
+import io.jpatroni.api.dcs.support.Deadline;
+import io.jpatroni.api.dcs.support.WakeSignal;
 import io.jpatroni.plugin.dcs.consul.ConsulHttp.Method;
 import io.jpatroni.plugin.dcs.consul.ConsulHttp.Response;
 import java.io.IOException;
@@ -142,13 +144,13 @@ public final class ConsulDcs implements Dcs {
     public boolean attemptToAcquireLeader() throws DcsException {
         Deadline deadline = deadline();
         String session = session(deadline, false);
-        requireBudget(deadline, CRITICAL_WRITE_BUDGET, "attempt_to_acquire_leader");
+        deadline.requireAtLeast(CRITICAL_WRITE_BUDGET, "attempt_to_acquire_leader");
         boolean acquired;
         try {
             acquired = acquire("attempt_to_acquire_leader", KeyLayout.LEADER, memberName, session, deadline);
         } catch (InvalidSession e) {
             forgetSession(session);
-            requireBudget(deadline, CRITICAL_WRITE_BUDGET, "attempt_to_acquire_leader");
+            deadline.requireAtLeast(CRITICAL_WRITE_BUDGET, "attempt_to_acquire_leader");
             LOG.info("Consul session {} is gone; creating a new one to acquire the leader lock", session);
             acquired = acquire("attempt_to_acquire_leader", KeyLayout.LEADER, memberName, session(deadline, false),
                     deadline);
@@ -176,7 +178,7 @@ public final class ConsulDcs implements Dcs {
         }
         // The key is bound to an old session of mine (ttl changed, session expired and recreated):
         // remove that binding and take the lock again with the current session.
-        requireBudget(deadline, CRITICAL_WRITE_BUDGET, "update_leader");
+        deadline.requireAtLeast(CRITICAL_WRITE_BUDGET, "update_leader");
         // A CAS delete only proves the key did not change since it was read, not whose it is:
         // read it now and delete it only if it still carries my name, at the index just read.
         Response read = call("update_leader", Method.GET, kvPath(KeyLayout.LEADER), Map.of(), null, deadline);
@@ -192,7 +194,7 @@ public final class ConsulDcs implements Dcs {
                     Map.of("cas", Long.toString(entry.path("ModifyIndex").asLong())), null, deadline);
             expectOk("update_leader", r);
         }
-        requireBudget(deadline, REACQUIRE_BUDGET, "update_leader");
+        deadline.requireAtLeast(REACQUIRE_BUDGET, "update_leader");
         boolean acquired;
         try {
             acquired = acquire("update_leader", KeyLayout.LEADER, memberName, session, deadline);
@@ -251,13 +253,6 @@ public final class ConsulDcs implements Dcs {
         } catch (DcsException e) {
             LOG.error("Failed to write the leader key: {}", e.getMessage());
             return false;
-        }
-    }
-
-    private static void requireBudget(Deadline deadline, Duration needed, String what) throws DcsException {
-        if (!deadline.hasAtLeast(needed)) {
-            throw new DcsException(what + ": less than " + needed.toMillis()
-                    + " ms of retry_timeout left, not attempting the write");
         }
     }
 
@@ -605,7 +600,7 @@ public final class ConsulDcs implements Dcs {
                 }
             }
         }
-        return wake.await(Duration.ofNanos(Math.max(0, end - System.nanoTime())), () -> false);
+        return wake.await(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
     }
 
     /**
@@ -638,7 +633,7 @@ public final class ConsulDcs implements Dcs {
         } finally {
             answer.cancel(true);
         }
-        boolean woken = wake.await(Duration.ofSeconds(1), () -> false);
+        boolean woken = wake.await(Duration.ofSeconds(1));
         return woken ? Optional.of(true) : Optional.empty();
     }
 

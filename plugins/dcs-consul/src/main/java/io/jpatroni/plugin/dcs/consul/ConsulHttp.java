@@ -1,6 +1,8 @@
 package io.jpatroni.plugin.dcs.consul;
 
 import io.jpatroni.api.dcs.DcsException;
+import io.jpatroni.api.dcs.support.Backoff;
+import io.jpatroni.api.dcs.support.Deadline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -30,7 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,9 +55,6 @@ final class ConsulHttp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsulHttp.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
-    private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
-    private static final Duration MAX_PAUSE = Duration.ofSeconds(1);
-    private static final int MAX_JITTER_MS = 800;
     /** Safety margin over the request's own timeout before the future is abandoned. */
     private static final Duration GRACE = Duration.ofMillis(250);
 
@@ -108,7 +106,7 @@ final class ConsulHttp implements AutoCloseable {
                   Duration attemptTimeout) throws DcsException {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(body);
-        Duration pause = FIRST_PAUSE;
+        Backoff backoff = new Backoff();
         int attempts = 0;
         String lastError = "no attempt made";
         while (!deadline.expired()) {
@@ -129,15 +127,7 @@ final class ConsulHttp implements AutoCloseable {
                 lastError = describe(e);
             }
             LOG.debug("{}: attempt {} failed: {}", what, attempts, lastError);
-            Duration jittered = pause.plusMillis(ThreadLocalRandom.current().nextInt(MAX_JITTER_MS + 1));
-            Duration sleep = min(min(jittered, MAX_PAUSE), deadline.remaining());
-            try {
-                TimeUnit.NANOSECONDS.sleep(sleep.toNanos());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DcsException(what + ": interrupted", e);
-            }
-            pause = min(pause.multipliedBy(2), MAX_PAUSE);
+            backoff.pause(deadline, what);
         }
         throw new DcsException(what + ": Consul at " + config.endpoint() + " not reachable within retry_timeout ("
                 + attempts + " attempts, last: " + lastError + ")");

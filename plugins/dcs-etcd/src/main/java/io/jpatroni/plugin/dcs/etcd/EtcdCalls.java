@@ -3,12 +3,13 @@ package io.jpatroni.plugin.dcs.etcd;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
 import io.jpatroni.api.dcs.DcsException;
+import io.jpatroni.api.dcs.support.Backoff;
+import io.jpatroni.api.dcs.support.Deadline;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -25,9 +26,6 @@ final class EtcdCalls {
 
     private static final Logger LOG = LoggerFactory.getLogger(EtcdCalls.class);
     private static final Duration MIN_ATTEMPT = Duration.ofSeconds(1);
-    private static final long FIRST_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long MAX_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long MAX_JITTER_NANOS = TimeUnit.MILLISECONDS.toNanos(800);
 
     /** etcd answered that the lease does not exist (expired or revoked). */
     static final class LeaseNotFound extends DcsException {
@@ -70,7 +68,7 @@ final class EtcdCalls {
     <T> T call(String what, Deadline deadline, Duration retryTimeout, Supplier<CompletableFuture<T>> request)
             throws DcsException {
         Duration perAttempt = attemptTimeout(retryTimeout);
-        long delay = FIRST_DELAY_NANOS;
+        Backoff backoff = new Backoff();
         Throwable last = null;
         int attempt = 0;
         while (true) {
@@ -108,17 +106,7 @@ final class EtcdCalls {
                 last = e;
             }
             LOG.debug("{}: attempt {} failed: {}", what, attempt, describe(last));
-            long jitter = ThreadLocalRandom.current().nextLong(MAX_JITTER_NANOS + 1);
-            long pause = Math.min(Math.min(delay + jitter, MAX_DELAY_NANOS), deadline.remaining().toNanos());
-            delay = Math.min(delay * 2, MAX_DELAY_NANOS);
-            if (pause > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(pause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new DcsException(what + " interrupted", e);
-                }
-            }
+            backoff.pause(deadline, what);
         }
     }
 

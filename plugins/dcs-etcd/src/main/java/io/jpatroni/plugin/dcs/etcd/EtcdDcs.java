@@ -23,11 +23,13 @@ import io.jpatroni.api.dcs.DcsTiming;
 import io.jpatroni.api.dcs.KeyLayout;
 import io.jpatroni.api.dcs.Leader;
 import io.jpatroni.api.dcs.Member;
+import io.jpatroni.api.dcs.support.Deadline;
+import io.jpatroni.api.dcs.support.OwnWrites;
+import io.jpatroni.api.dcs.support.WakeSignal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -168,7 +170,7 @@ public final class EtcdDcs implements Dcs {
         Deadline deadline = deadline();
         long lease = refreshLease(deadline, false);
         for (int round = 0; ; round++) {
-            requireCriticalBudget(deadline, "attempt_to_acquire_leader");
+            deadline.requireAtLeast(CRITICAL_WRITE_BUDGET, "attempt_to_acquire_leader");
             long useLease = lease;
             try {
                 TxnResponse response = call("attempt_to_acquire_leader", deadline, () -> kv.txn()
@@ -206,7 +208,7 @@ public final class EtcdDcs implements Dcs {
             holdsLock = true;
             return true;
         }
-        requireCriticalBudget(deadline, "update_leader");
+        deadline.requireAtLeast(CRITICAL_WRITE_BUDGET, "update_leader");
         Op put = Op.put(key(KeyLayout.LEADER), me, withLease(lease));
         Op createIfAbsent = Op.txn(new Cmp[] {absent(KeyLayout.LEADER)}, new Op[] {put}, new Op[0]);
         TxnResponse response;
@@ -260,13 +262,6 @@ public final class EtcdDcs implements Dcs {
         } catch (DcsException e) {
             LOG.error("Failed to write the leader key: {}", e.getMessage());
             return false;
-        }
-    }
-
-    private static void requireCriticalBudget(Deadline deadline, String what) throws DcsException {
-        if (!deadline.hasAtLeast(CRITICAL_WRITE_BUDGET)) {
-            throw new DcsException(what + ": less than " + CRITICAL_WRITE_BUDGET.toSeconds()
-                    + " s of retry_timeout left, not attempting the write");
         }
     }
 
@@ -486,7 +481,7 @@ public final class EtcdDcs implements Dcs {
             return true;
         }
         Duration wait = leaderVersion.isPresent() ? timeout.plus(NON_LEADER_EXTRA_WAIT) : timeout;
-        return wake.awaitAndClear(wait, ownWrites::contains);
+        return wake.await(wait, ownWrites::contains);
     }
 
     @Override
@@ -552,22 +547,5 @@ public final class EtcdDcs implements Dcs {
     @Override
     public String toString() {
         return "EtcdDcs[" + config.describeEndpoints() + basePath + "]";
-    }
-
-    /** Revisions produced by this node's own writes, so the watch does not wake us for them. */
-    private static final class OwnWrites {
-        private static final int KEEP = 256;
-        private final LinkedHashSet<Long> revisions = new LinkedHashSet<>();
-
-        synchronized void add(long revision) {
-            revisions.add(revision);
-            if (revisions.size() > KEEP) {
-                revisions.remove(revisions.iterator().next());
-            }
-        }
-
-        synchronized boolean contains(long revision) {
-            return revisions.contains(revision);
-        }
     }
 }

@@ -1,29 +1,10 @@
 package io.jpatroni.plugin.dcs.etcd;
 
 import io.jpatroni.testing.EtcdServer;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.jpatroni.api.dcs.Cluster;
-import io.jpatroni.api.dcs.Dcs;
-import io.jpatroni.api.dcs.DcsException;
-import io.jpatroni.api.dcs.DcsProvider;
-import io.jpatroni.api.dcs.DcsSettings;
-import io.jpatroni.api.dcs.DcsTiming;
-import io.jpatroni.api.plugin.PluginContext;
-import io.jpatroni.core.plugins.DcsFactory;
-import io.jpatroni.core.plugins.PluginLoadException;
-import io.jpatroni.core.plugins.PluginLoader;
-import java.nio.file.Files;
+import io.jpatroni.testkit.dcs.PluginZipCheck;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -43,23 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PluginZipIT {
 
-    private static final String VERSION = System.getProperty("jpatroni.version", "0.1.0-SNAPSHOT");
-    private static final DcsTiming TIMING = new DcsTiming(10, 1, 3);
-
     @TempDir
     static Path tmp;
-    private Path pluginsDir;
+    private PluginZipCheck zip;
     private EtcdServer etcd;
 
     @BeforeAll
     void setUp() throws Exception {
-        Path zip = Path.of(System.getProperty("jpatroni.pluginZip",
-                "target/jpatroni-dcs-etcd-" + VERSION + ".zip"));
-        Assumptions.assumeTrue(Files.isRegularFile(zip), "plugin zip not built: " + zip + " (run mvn package first)");
+        zip = PluginZipCheck.install("dcs-etcd", tmp);
         Assumptions.assumeTrue(EtcdServer.available(), "no etcd binary at " + EtcdServer.BINARY);
-        pluginsDir = tmp.resolve("plugins");
-        Files.createDirectories(pluginsDir);
-        Files.copy(zip, pluginsDir.resolve(zip.getFileName()));
         etcd = EtcdServer.start();
     }
 
@@ -70,73 +43,30 @@ class PluginZipIT {
         }
     }
 
-    private PluginContext ctx(String scope) {
-        return new PluginContext(Clock.systemUTC(), "n1", scope, VERSION);
-    }
-
     @Test
     void jetcdIsNotOnTheTestClassPath() {
-        assertThrows(ClassNotFoundException.class,
-                () -> Class.forName("io.etcd.jetcd.Client", false, getClass().getClassLoader()),
-                "jetcd must come from the zip only; check the failsafe execution's class path excludes");
+        PluginZipCheck.assertNotOnClassPath("io.etcd.jetcd.Client", getClass(), "jetcd");
     }
 
     @Test
     void theZipLoadsAndServesBothEtcdSections() throws Exception {
-        PluginLoader loader = PluginLoader.forDirectory(pluginsDir, VERSION);
-        assertEquals(List.of("dcs-etcd"), loader.plugins().stream().map(PluginLoader.LoadedPlugin::id).toList());
-        assertEquals(VERSION, loader.plugins().get(0).version());
-        List<DcsProvider> providers = loader.extensions(DcsProvider.class);
-        assertEquals(1, providers.size());
-        DcsProvider provider = providers.get(0);
-        assertEquals(Set.of("etcd3", "etcd"), provider.sections());
-        assertTrue(provider.getClass().getClassLoader() instanceof org.pf4j.PluginClassLoader,
-                "provider loaded by " + provider.getClass().getClassLoader());
-        assertFalse(Files.list(pluginsDir).anyMatch(Files::isDirectory), "the zip was expanded into the plugins directory");
+        zip.assertLoadsOneProvider(Set.of("etcd3", "etcd"));
     }
 
     @Test
     void theLoadedPluginTalksToEtcd() throws Exception {
         for (String section : List.of("etcd3", "etcd")) {
-            String scope = "zip-" + section;
-            DcsSettings settings = new DcsSettings(section, Map.of("hosts", etcd.hostPort()), "service", scope, "n1",
-                    TIMING);
-            try (Dcs dcs = DcsFactory.open(settings, pluginsDir, ctx(scope))) {
-                assertTrue(dcs.initialize(true, ""));
-                assertTrue(dcs.touchMember("{\"state\":\"running\"}"));
-                assertTrue(dcs.attemptToAcquireLeader());
-                Cluster cluster = dcs.getCluster();
-                assertEquals("n1", cluster.leader().orElseThrow().name());
-                assertTrue(dcs.updateLeader(cluster.leader().orElseThrow()));
-                assertEquals("{\"state\":\"running\"}", cluster.member("n1").orElseThrow().value());
-                assertFalse(dcs.watch(OptionalLong.empty(), Duration.ofMillis(100)));
-                assertTrue(dcs.deleteLeader(cluster.leader().orElseThrow()));
-                assertTrue(dcs.deleteCluster());
-            }
+            zip.assertRoundTrip(section, Map.of("hosts", etcd.hostPort()), "zip-" + section);
         }
     }
 
     @Test
     void anUnservedSectionNamesWhatIsInstalled() {
-        DcsSettings settings = new DcsSettings("zookeeper", Map.of("hosts", "x:2181"), "service", "z", "n1", TIMING);
-        DcsException error = assertThrows(DcsException.class, () -> DcsFactory.open(settings, pluginsDir, ctx("z")));
-        assertTrue(error.getMessage().contains("'zookeeper'"), error.getMessage());
-        assertTrue(error.getMessage().contains("etcd, etcd3"), error.getMessage());
-        assertTrue(error.getMessage().contains(pluginsDir.toAbsolutePath().normalize().toString()), error.getMessage());
+        zip.assertUnservedSectionNamesWhatIsInstalled("zookeeper", Map.of("hosts", "x:2181"), "etcd, etcd3");
     }
 
     @Test
     void aCoreOfAnotherVersionRefusesThePlugin() throws Exception {
-        Path other = tmp.resolve("other-plugins");
-        Files.createDirectories(other);
-        try (var zips = Files.list(pluginsDir)) {
-            for (Path zip : zips.toList()) {
-                Files.copy(zip, other.resolve(zip.getFileName()));
-            }
-        }
-        PluginLoadException error = assertThrows(PluginLoadException.class,
-                () -> PluginLoader.forDirectory(other, "9.9.9"));
-        assertTrue(error.getMessage().contains("requires jpatroni " + VERSION), error.getMessage());
-        assertTrue(error.getMessage().contains("this is jpatroni 9.9.9"), error.getMessage());
+        zip.assertAnotherCoreVersionRefusesThePlugin();
     }
 }

@@ -1,11 +1,12 @@
 package io.jpatroni.plugin.dcs.zookeeper;
 
 import io.jpatroni.api.dcs.DcsException;
+import io.jpatroni.api.dcs.support.Backoff;
+import io.jpatroni.api.dcs.support.Deadline;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.zookeeper.KeeperException.Code;
@@ -28,9 +29,6 @@ import org.slf4j.LoggerFactory;
 final class ZkCalls {
 
     private static final Logger LOG = LoggerFactory.getLogger(ZkCalls.class);
-    private static final long FIRST_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long MAX_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long MAX_JITTER_NANOS = TimeUnit.MILLISECONDS.toNanos(800);
     private static final long MIN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final Set<Code> CONNECTION_CODES = Set.of(Code.CONNECTIONLOSS, Code.OPERATIONTIMEOUT,
             Code.SESSIONEXPIRED, Code.SESSIONMOVED, Code.RECONFIGINPROGRESS, Code.NEWCONFIGNOQUORUM);
@@ -105,7 +103,7 @@ final class ZkCalls {
     }
 
     private Answer run(String what, Deadline deadline, Request request) throws DcsException {
-        long delay = FIRST_DELAY_NANOS;
+        Backoff backoff = new Backoff();
         String last = "no time left";
         int attempt = 0;
         while (true) {
@@ -125,7 +123,7 @@ final class ZkCalls {
                 // Not queued: wait for the connection (not longer than a backoff step) and ask again.
                 last = "not connected (" + zk.getState() + ")";
                 try {
-                    handles.awaitConnected(Math.min(remaining, MAX_DELAY_NANOS));
+                    handles.awaitConnected(Math.min(remaining, Backoff.maxPause().toNanos()));
                     if (zk.getState() != ZooKeeper.States.CONNECTED || !handles.connected()) {
                         TimeUnit.NANOSECONDS.sleep(Math.min(MIN_PAUSE_NANOS, deadline.remaining().toNanos()));
                     }
@@ -159,17 +157,7 @@ final class ZkCalls {
                 }
             }
             LOG.debug("{}: attempt {} failed: {}", what, attempt, last);
-            long jitter = ThreadLocalRandom.current().nextLong(MAX_JITTER_NANOS + 1);
-            long pause = Math.min(Math.min(delay + jitter, MAX_DELAY_NANOS), deadline.remaining().toNanos());
-            delay = Math.min(delay * 2, MAX_DELAY_NANOS);
-            if (pause > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(pause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new DcsException(what + " interrupted", e);
-                }
-            }
+            backoff.pause(deadline, what);
         }
     }
 }

@@ -8,6 +8,9 @@ import io.jpatroni.api.dcs.DcsTiming;
 import io.jpatroni.api.dcs.KeyLayout;
 import io.jpatroni.api.dcs.Leader;
 import io.jpatroni.api.dcs.Member;
+import io.jpatroni.api.dcs.support.Deadline;
+import io.jpatroni.api.dcs.support.OwnWrites;
+import io.jpatroni.api.dcs.support.WakeSignal;
 import io.jpatroni.plugin.dcs.zookeeper.ZkCalls.Answer;
 import io.jpatroni.plugin.dcs.zookeeper.ZkCalls.Request;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +65,9 @@ public final class ZooKeeperDcs implements Dcs {
     private final String root; // "/service/scope"
     private final String memberName;
     private final byte[] me;
-    private final WakeEvent wake = new WakeEvent();
+    private final WakeSignal wake = new WakeSignal();
+    /** Zxids of this node's own writes: ZooKeeper delivers their watch events before their answers. */
+    private final OwnWrites ownWrites = new OwnWrites();
     private final ZkCalls calls;
     private final Watcher changes = this::onChange;
     private final Object sessionLock = new Object();
@@ -284,7 +289,7 @@ public final class ZooKeeperDcs implements Dcs {
     @Override
     public boolean attemptToAcquireLeader() throws DcsException {
         Deadline deadline = deadline();
-        requireCriticalBudget(deadline, "attempt_to_acquire_leader");
+        deadline.requireAtLeast(CRITICAL_WRITE_BUDGET, "attempt_to_acquire_leader");
         Answer created = createWithParents("attempt_to_acquire_leader", deadline, KeyLayout.LEADER, me,
                 CreateMode.EPHEMERAL);
         boolean mine = created.ok() || created.rc() == Code.NODEEXISTS && leaderOwnedBy(deadline, created.session());
@@ -313,7 +318,7 @@ public final class ZooKeeperDcs implements Dcs {
             holdsLock = true;
             return true;
         }
-        requireCriticalBudget(deadline, "update_leader");
+        deadline.requireAtLeast(CRITICAL_WRITE_BUDGET, "update_leader");
         Answer read = calls.call("update_leader", deadline, getData(path(KeyLayout.LEADER)));
         if (read.ok()) {
             if (read.stat().getEphemeralOwner() == read.session()) {
@@ -378,13 +383,6 @@ public final class ZooKeeperDcs implements Dcs {
         } catch (DcsException e) {
             LOG.error("Failed to write the leader key: {}", e.getMessage());
             return false;
-        }
-    }
-
-    private static void requireCriticalBudget(Deadline deadline, String what) throws DcsException {
-        if (!deadline.hasAtLeast(CRITICAL_WRITE_BUDGET)) {
-            throw new DcsException(what + ": less than " + CRITICAL_WRITE_BUDGET.toSeconds()
-                    + " s of retry_timeout left, not attempting the write");
         }
     }
 
@@ -568,7 +566,7 @@ public final class ZooKeeperDcs implements Dcs {
         for (int round = 0; round < 2; round++) {
             Answer set = calls.call(what, deadline, setData(path, data, expected));
             if (set.ok()) {
-                wake.ownWrite(set.stat().getMzxid());
+                ownWrites.add(set.stat().getMzxid());
                 return OptionalLong.of(set.stat().getVersion());
             }
             if (set.rc() == Code.BADVERSION) {
@@ -617,7 +615,7 @@ public final class ZooKeeperDcs implements Dcs {
             created = calls.call(what, deadline, create(path, data, mode));
         }
         if (created.ok() && created.stat() != null) {
-            wake.ownWrite(created.stat().getMzxid());
+            ownWrites.add(created.stat().getMzxid());
         }
         return created;
     }
@@ -662,7 +660,7 @@ public final class ZooKeeperDcs implements Dcs {
             return true;
         }
         Duration wait = leaderVersion.isPresent() ? timeout.plus(NON_LEADER_EXTRA_WAIT) : timeout;
-        return wake.await(wait);
+        return wake.await(wait, ownWrites::contains);
     }
 
     @Override
