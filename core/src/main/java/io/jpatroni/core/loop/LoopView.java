@@ -41,12 +41,14 @@ final class LoopView implements RestContext {
     }
 
 
-    /** Fresh WAL positions for every reader (peers in a leader race compare them), else the last published. */
+    /** Fresh WAL positions for every reader (peers in a leader race compare them), none while PostgreSQL is down. */
     @Override
     public NodeStatus status() {
         NodeStatus last = published;
         if (!pg.isRunning()) {
-            return last;
+            // No WAL position: peers racing for the lock must not see a stopped primary as alive
+            // (a SIGTERM hand-over waited a whole loop_wait on "Primary (node3) is still alive").
+            return documents.status(state, Optional.empty(), last.pause(), last.clusterUnlocked(), last.syncStandby());
         }
         try {
             return documents.status(state, Optional.of(pg.statusQuery()), last.pause(), last.clusterUnlocked(),
