@@ -247,7 +247,7 @@ final class ClusterHarness implements AutoCloseable {
         this(kind, size, ttl, loopWait, usePgRewind, Map.of());
     }
 
-    /** @param dynamicOverrides keys of bootstrap.dcs to set, e.g. synchronous_mode */
+    /** @param dynamicOverrides merged into bootstrap.dcs (nested maps key by key), e.g. synchronous_mode */
     @SuppressWarnings("unchecked")
     ClusterHarness(DcsKind kind, int size, int ttl, int loopWait, boolean usePgRewind,
                    Map<String, Object> dynamicOverrides) throws IOException, InterruptedException {
@@ -310,7 +310,7 @@ final class ClusterHarness implements AutoCloseable {
         dcs.put("loop_wait", loopWait);
         dcs.put("retry_timeout", Math.max(3, (ttl - loopWait) / 2 - 1));
         ((Map<String, Object>) dcs.get("postgresql")).put("use_pg_rewind", usePgRewind);
-        dcs.putAll(dynamicOverrides);
+        mergeInto(dcs, dynamicOverrides);
         Map<String, Object> pg = (Map<String, Object>) yml.get("postgresql");
         pg.put("listen", "127.0.0.1:" + pgPort);
         pg.put("connect_address", "127.0.0.1:" + pgPort);
@@ -351,7 +351,7 @@ final class ClusterHarness implements AutoCloseable {
         dcsConfig.put("ttl", ttl);
         dcsConfig.put("loop_wait", loopWait);
         dcsConfig.put("retry_timeout", Math.max(3, (ttl - loopWait) / 2 - 1));
-        dcsConfig.putAll(dynamicOverrides);
+        mergeInto(dcsConfig, dynamicOverrides);
         Map<String, Object> dcsPostgres = (Map<String, Object>) dcsConfig.get("postgresql");
         dcsPostgres.put("use_pg_rewind", usePgRewind);
         Map<String, Object> dcsParameters = (Map<String, Object>) dcsPostgres.get("parameters");
@@ -367,6 +367,20 @@ final class ClusterHarness implements AutoCloseable {
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         return new Yaml(options).dump(yml);
+    }
+
+    /** Puts {@code overrides} into {@code target}; where both hold a map, merges them key by key. */
+    @SuppressWarnings("unchecked")
+    private static void mergeInto(Map<String, Object> target, Map<String, Object> overrides) {
+        overrides.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> inner && target.get(key) instanceof Map<?, ?> existing) {
+                Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) existing);
+                mergeInto(merged, (Map<String, Object>) inner);
+                target.put(key, merged);
+            } else {
+                target.put(key, value);
+            }
+        });
     }
 
     void startAll() throws IOException {

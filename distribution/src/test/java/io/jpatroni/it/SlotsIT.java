@@ -4,9 +4,9 @@ import static io.jpatroni.it.ClusterHarness.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jpatroni.it.ClusterHarness.DcsKind;
 import io.jpatroni.it.ClusterHarness.Node;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,8 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * Replication slots end to end on real etcd and PostgreSQL 15: member slots on the leader,
@@ -45,32 +43,19 @@ class SlotsIT {
 
     @BeforeAll
     void start() throws Exception {
-        cluster = new ClusterHarness(3, 20, 2);
-        for (Node node : cluster.nodes) {
-            withSlotsConfiguration(node);
-        }
+        cluster = new ClusterHarness(DcsKind.ETCD, 3, 20, 2, true, slotsConfiguration());
         cluster.startAll();
         await("a leader and two streaming replicas", Duration.ofSeconds(120), () -> healthy(3));
     }
 
     /** use_slots (from the seed), member_slots_ttl 3 s, a permanent physical and a logical slot, one ignore matcher. */
-    @SuppressWarnings("unchecked")
-    private static void withSlotsConfiguration(Node node) throws Exception {
-        Map<String, Object> yml = new Yaml().load(Files.readString(node.config));
-        Map<String, Object> dcs = (Map<String, Object>) ((Map<String, Object>) yml.get("bootstrap")).get("dcs");
-        dcs.put("member_slots_ttl", 3);
+    private static Map<String, Object> slotsConfiguration() {
         Map<String, Object> slots = new LinkedHashMap<>();
         slots.put("keep_me", null);
         slots.put("cdc", Map.of("type", "logical", "database", "postgres", "plugin", "test_decoding"));
-        dcs.put("slots", slots);
-        dcs.put("ignore_slots", List.of(Map.of("name", "manual_slot", "type", "physical")));
-        Map<String, Object> pg = (Map<String, Object>) dcs.get("postgresql");
-        Map<String, Object> parameters = new LinkedHashMap<>((Map<String, Object>) pg.getOrDefault("parameters", Map.of()));
-        parameters.put("wal_level", "logical");
-        pg.put("parameters", parameters);
-        DumperOptions options = new DumperOptions();
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        Files.writeString(node.config, new Yaml(options).dump(yml));
+        return Map.of("member_slots_ttl", 3, "slots", slots,
+                "ignore_slots", List.of(Map.of("name", "manual_slot", "type", "physical")),
+                "postgresql", Map.of("parameters", Map.of("wal_level", "logical")));
     }
 
     @AfterAll

@@ -823,34 +823,25 @@ final class SimNode {
     }
 
     private void releaseLock(ClusterView cluster, Runnable then) {
-        publishOptime(() -> {
-            if (cluster == null || cluster.leader().isEmpty()) {
-                setLeaderFlag(false);
-                then.run();
-                return;
-            }
-            dcs.deleteLeader(deleted -> {
-                setLeaderFlag(false);
-                sim.trace().log(name, "Leader key released");
-                then.run();
-            });
-        });
+        publishOptime(() -> deleteLeaderKey(cluster, then));
     }
 
     /** MODEL of ActionExecutor.releaseLockAfterStop: the shutdown checkpoint as status.optime, then delete the key. */
     private void releaseLockAfterStop(ClusterView cluster, Runnable then) {
         long location = SimPostgres.SHUT_DOWN.equals(pg.controlState) ? pg.lsn : pg.lastCheckpoint;
-        writeStatus(Json.write(Map.of("optime", location)), () -> {
-            if (cluster == null || cluster.leader().isEmpty()) {
-                setLeaderFlag(false);
-                then.run();
-                return;
-            }
-            dcs.deleteLeader(deleted -> {
-                setLeaderFlag(false);
-                sim.trace().log(name, "Leader key released");
-                then.run();
-            });
+        writeStatus(Json.write(Map.of("optime", location)), () -> deleteLeaderKey(cluster, then));
+    }
+
+    private void deleteLeaderKey(ClusterView cluster, Runnable then) {
+        if (cluster == null || cluster.leader().isEmpty()) {
+            setLeaderFlag(false);
+            then.run();
+            return;
+        }
+        dcs.deleteLeader(deleted -> {
+            setLeaderFlag(false);
+            sim.trace().log(name, "Leader key released");
+            then.run();
         });
     }
 
