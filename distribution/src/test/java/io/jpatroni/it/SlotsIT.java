@@ -128,8 +128,8 @@ class SlotsIT {
     void afterASwitchoverTheNewPrimaryHasThePermanentSlots() throws Exception {
         Node leader = cluster.writablePrimary().orElseThrow();
         Node candidate = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
-        Result r = ctl("switchover", "otus", "--candidate", candidate.name, "--force");
-        assertEquals(0, r.exit, r.toString());
+        ClusterHarness.Result r = cluster.ctl("", "switchover", "otus", "--candidate", candidate.name, "--force");
+        assertEquals(0, r.exit(), r.toString());
         await(candidate + " primary with two streaming replicas", Duration.ofSeconds(60),
                 () -> cluster.writablePrimary().filter(n -> n == candidate).isPresent() && healthy(3));
         await("permanent physical and logical slots on " + candidate, Duration.ofSeconds(30),
@@ -137,6 +137,8 @@ class SlotsIT {
         assertTrue(restartLsn(candidate, "keep_me") >= advancedTo, "keep_me kept its position through the switchover");
         await("a slot for the old leader on " + candidate, Duration.ofSeconds(30),
                 () -> slots(candidate).contains(leader.name + " physical"));
+        await("no logical slot left on the demoted " + leader + " (nothing would advance it)", Duration.ofSeconds(30),
+                () -> !slots(leader).contains("cdc logical"));
     }
 
     @Test
@@ -186,27 +188,5 @@ class SlotsIT {
     private boolean healthy(int members) throws SQLException {
         var leader = cluster.writablePrimary();
         return leader.isPresent() && leader.get().streamingReplicas() == members - 1;
-    }
-
-    record Result(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
-        }
-    }
-
-    private Result ctl(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ClusterHarness.DIST.resolve("bin/jpatronictl").toString(),
-                "-c", cluster.nodes.get(0).config.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        var out = p.getInputStream().readAllBytes();
-        var err = p.getErrorStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("jpatronictl " + String.join(" ", args) + " hung");
-        }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 }

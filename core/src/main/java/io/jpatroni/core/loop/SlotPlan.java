@@ -208,6 +208,15 @@ final class SlotPlan {
                 }
                 continue;
             }
+            if (d.logical() && !primary) {
+                // A replica cannot advance a logical slot (PostgreSQL < 16 decodes on the primary only):
+                // kept, the one a demoted primary created would hold WAL back until the disk fills.
+                // The primary it may become creates it again.
+                if (droppable) {
+                    out.add(new Change.Drop(e, "a replica cannot advance a logical slot"));
+                }
+                continue;
+            }
             String mismatch = differs(d, e);
             if (mismatch != null || e.lost() || !d.logical() && !d.expectActive() && e.restartLsn().isEmpty()) {
                 if (droppable) {

@@ -170,6 +170,11 @@ class SlotPlanTest {
         assertEquals(List.of("advance keep_me 1000", "advance node_1 800"),
                 SlotPlan.changes(d, existing, List.of(), false, false, 1000).stream()
                         .map(SlotPlanTest::describe).toList());
+        assertEquals(List.of("drop cdc"), SlotPlan.changes(d, List.of(physical("keep_me", false, 100L),
+                        physical("node_1", false, 800L), physical("node_3", false, 50L),
+                        logical("cdc", "postgres", "test_decoding", false)), List.of(), false, false, 1000).stream()
+                        .map(SlotPlanTest::describe).filter(c -> c.contains("cdc")).toList(),
+                "a logical slot left by a demoted primary is not kept: nothing would advance it");
         List<Change> fresh = SlotPlan.changes(d, List.of(physical("keep_me", false, null)), List.of(), false, false, 1000);
         assertEquals(List.of("drop keep_me", "create keep_me", "create node_1", "create node_3"),
                 fresh.stream().map(SlotPlanTest::describe).toList(), "a slot that reserves no WAL is made again");
