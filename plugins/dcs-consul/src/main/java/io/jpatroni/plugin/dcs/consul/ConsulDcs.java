@@ -594,7 +594,7 @@ public final class ConsulDcs implements Dcs {
                 if (left.compareTo(MIN_BLOCKING_WAIT) < 0) {
                     break;
                 }
-                Optional<Boolean> outcome = blockingQuery(version, left);
+                Optional<Boolean> outcome = blockingQuery(version, left, end);
                 if (outcome.isPresent()) {
                     return outcome.get();
                 }
@@ -606,9 +606,9 @@ public final class ConsulDcs implements Dcs {
     /**
      * One blocking query on the leader key: true if its index moved or {@link #wakeup()} was
      * called, false if the wait ran out unchanged, empty after an error (the caller retries
-     * while at least a second remains, pausing up to a second so that a dead agent is not hammered).
+     * while at least a second remains, pausing up to a second, never past the watch's end, so that a dead agent is not hammered).
      */
-    private Optional<Boolean> blockingQuery(long version, Duration wait) throws InterruptedException {
+    private Optional<Boolean> blockingQuery(long version, Duration wait, long endNanos) throws InterruptedException {
         // Consul adds up to wait/16 of jitter to the wait; leave room for it.
         Duration slack = Duration.ofMillis(Math.max(wait.toMillis() / 15, 1000));
         Map<String, String> query = new LinkedHashMap<>();
@@ -633,7 +633,10 @@ public final class ConsulDcs implements Dcs {
         } finally {
             answer.cancel(true);
         }
-        boolean woken = wake.await(Duration.ofSeconds(1));
+        // The pause never runs past the watch's own end: a failed query near it must not add a second.
+        Duration pause = Duration.ofNanos(Math.min(Duration.ofSeconds(1).toNanos(),
+                Math.max(0, endNanos - System.nanoTime())));
+        boolean woken = wake.await(pause);
         return woken ? Optional.of(true) : Optional.empty();
     }
 
