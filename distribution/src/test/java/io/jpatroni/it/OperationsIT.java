@@ -122,6 +122,10 @@ class OperationsIT {
         TimeUnit.SECONDS.sleep(cluster.ttl + 5);
         assertEquals(leader, cluster.writablePrimary().orElseThrow(), "no other node was promoted while paused");
         leader.start();
+        // As an operator would: resume once the restarted daemon has taken its lock back. Resumed
+        // earlier, a free lock and an unreachable primary let a replica take over (as with Patroni).
+        await(leader + " holds the leader lock again while paused", Duration.ofSeconds(60),
+                () -> leader.rest("GET", "/leader") == 200);
         Result resume = ctl("resume", "otus", "--wait");
         assertEquals(0, resume.exit(), resume.toString());
         await("the old leader leads again, replicas streaming", Duration.ofSeconds(60),
