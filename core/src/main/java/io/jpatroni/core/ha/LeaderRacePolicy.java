@@ -29,13 +29,16 @@ final class LeaderRacePolicy {
             }
             // Lost: follow() (§8.1), which leaves a running primary alone while paused (§10.2 step 2, §15);
             // the simulator's seed 2363 saw a restarted paused primary stopped after losing a re-read race.
-            Decision lost = local.runningAsPrimary() && in.settings().pause()
-                    ? Decision.nothing(p + "continue to run as primary without lock")
-                    : local.runningAsPrimary()
-                    ? Decision.of(p + "demoted self after trying and failing to obtain lock",
-                            new HaAction.Demote(DemoteMode.IMMEDIATE_NOLOCK))
-                    : Decision.of(p + "following new leader after trying and failing to obtain lock",
-                            new HaAction.Follow(Optional.empty()));
+            Decision lost;
+            if (!local.runningAsPrimary()) {
+                lost = Decision.of(p + "following new leader after trying and failing to obtain lock",
+                        new HaAction.Follow(Optional.empty()));
+            } else if (in.settings().pause()) {
+                lost = Decision.nothing(p + "continue to run as primary without lock");
+            } else {
+                lost = Decision.of(p + "demoted self after trying and failing to obtain lock",
+                        new HaAction.Demote(DemoteMode.IMMEDIATE_NOLOCK));
+            }
             return Decision.of(p + wonMessage,
                     new HaAction.TryAcquireLock(new Decision(won, p + wonMessage), lost));
         }

@@ -181,13 +181,15 @@ final class ActionExecutor {
      */
     void releaseLockAfterStop(ClusterView cluster) {
         pg.controlData().ifPresent(c -> upkeep.publishOptime(c.checkpointLocation()));
-        cluster.leader().ifPresent(dcs::deleteLeader);
-        state.setLeaderFlag(false, nanoClock.getAsLong(), 0);
-        LOG.info("Leader key released");
+        deleteLeaderKey(cluster);
     }
 
     void releaseLock(ClusterView cluster) {
         upkeep.publishOptime();
+        deleteLeaderKey(cluster);
+    }
+
+    private void deleteLeaderKey(ClusterView cluster) {
         cluster.leader().ifPresent(dcs::deleteLeader);
         state.setLeaderFlag(false, nanoClock.getAsLong(), 0);
         LOG.info("Leader key released");

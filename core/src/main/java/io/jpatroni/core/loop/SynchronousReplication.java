@@ -56,11 +56,8 @@ final class SynchronousReplication {
                 || !cluster.sync().leader().map(name::equalsIgnoreCase).orElse(false)) {
             return;
         }
-        List<String> standbys = cluster.sync().standbys();
-        StandbyNames value = standbys.isEmpty()
-                ? (dynamic.synchronousModeStrict() ? StandbyNames.ANY : StandbyNames.NONE)
-                : StandbyNames.of(standbys.size(), standbys);
-        pg.manageStandbyNames(value.render());
+        pg.manageStandbyNames(StandbyNames.forStandbys(cluster.sync().standbys(), dynamic.synchronousModeStrict())
+                .render());
     }
 
     /** One leader iteration, PostgreSQL running as primary and the lock just renewed. */
@@ -112,7 +109,7 @@ final class SynchronousReplication {
         if (dcs.setSyncStateValue(syncJson(List.of()), cluster.sync().version()).isEmpty()) {
             return false;
         }
-        pg.manageStandbyNames(dynamic.synchronousModeStrict() ? StandbyNames.ANY.render() : Optional.empty());
+        pg.manageStandbyNames(StandbyNames.forStandbys(List.of(), dynamic.synchronousModeStrict()).render());
         pg.reload();
         return true;
     }
@@ -124,7 +121,7 @@ final class SynchronousReplication {
      */
     void beforePrimaryStart(DynamicConfig dynamic) {
         if (dynamic.managesSynchronousReplication() && !pg.standbyNamesManaged()) {
-            pg.manageStandbyNames(dynamic.synchronousModeStrict() ? StandbyNames.ANY.render() : Optional.empty());
+            pg.manageStandbyNames(StandbyNames.forStandbys(List.of(), dynamic.synchronousModeStrict()).render());
         }
     }
 

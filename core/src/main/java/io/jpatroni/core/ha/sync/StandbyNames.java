@@ -29,6 +29,17 @@ public record StandbyNames(int num, SortedSet<String> names) {
         return new StandbyNames(num, new TreeSet<>(names));
     }
 
+    /**
+     * The value that makes commits wait for {@code standbys}; with none, strict mode waits for any
+     * standby ({@code *}) and otherwise commits do not wait at all.
+     */
+    public static StandbyNames forStandbys(Collection<String> standbys, boolean strict) {
+        if (standbys.isEmpty()) {
+            return strict ? ANY : NONE;
+        }
+        return of(standbys.size(), standbys);
+    }
+
     public boolean isEmpty() {
         return names.isEmpty();
     }

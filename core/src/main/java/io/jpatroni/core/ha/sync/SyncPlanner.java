@@ -37,8 +37,7 @@ public final class SyncPlanner {
         if (!common.equals(voters)) {
             steps.add(new SyncStep.WriteSyncKey(common));
         }
-        StandbyNames wanted = in.strict() && picked.isEmpty() ? StandbyNames.ANY
-                : picked.isEmpty() ? StandbyNames.NONE : StandbyNames.of(picked.size(), picked);
+        StandbyNames wanted = StandbyNames.forStandbys(picked, in.strict());
         if (!wanted.equals(in.current())) {
             steps.add(new SyncStep.SetStandbyNames(wanted));
         }
