@@ -1,5 +1,8 @@
 package io.jpatroni.core.config;
 
+import io.jpatroni.core.tls.ServerTls;
+import io.jpatroni.core.tls.TlsException;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -187,20 +190,116 @@ final class ConfigBinder {
             unknownKeys(a, "restapi.authentication", Set.of("username", "password"));
             auth = user.map(u -> new Credentials(u, password, Map.of()));
         }
-        Object verify = s.get("verify_client");
-        if (verify != null && !(verify instanceof String v && Set.of("none", "optional", "required").contains(v))) {
-            p.error("restapi.verify_client", verify, "is not one of none, optional, required");
-        }
-        if (s.get("certfile") == null && s.get("keyfile") != null) {
-            p.warn("restapi.keyfile", "is set but restapi.certfile is not: TLS stays off");
-        }
         for (String f : List.of("certfile", "keyfile", "keyfile_password", "cafile", "ciphers", "server_tokens")) {
             string(s, f, "restapi." + f);
         }
+        Optional<RestTlsConfig> tls = restTls(s);
+        RestAccessConfig access = new RestAccessConfig(allowlist(s), truthyWarning(s, "allowlist_include_members",
+                "restapi.allowlist_include_members"), extraHeaders(s, "http_extra_headers"),
+                extraHeaders(s, "https_extra_headers"));
         if (listen == null) {
             return null;
         }
-        return new RestApiConfig(listen, connect, auth);
+        return new RestApiConfig(listen, connect, auth, tls, access);
+    }
+
+    /** The TLS keys (rest-api.md §2.3), loaded here so that start and --validate-config refuse unusable files alike. */
+    private Optional<RestTlsConfig> restTls(Map<String, Object> s) {
+        ServerTls.ClientAuth verify = ServerTls.ClientAuth.NONE;
+        Object v = s.get("verify_client");
+        if (v != null) {
+            String mode = v instanceof String text ? text.toLowerCase(Locale.ROOT) : "";
+            switch (mode) {
+                case "none" -> verify = ServerTls.ClientAuth.NONE;
+                case "optional" -> verify = ServerTls.ClientAuth.OPTIONAL;
+                case "required" -> verify = ServerTls.ClientAuth.REQUIRED;
+                default -> p.error("restapi.verify_client", v, "is not one of none, optional, required");
+            }
+        }
+        Optional<String> certfile = string(s, "certfile", "restapi.certfile").filter(c -> !c.isEmpty());
+        if (certfile.isEmpty()) {
+            for (String f : List.of("keyfile", "keyfile_password", "cafile", "ciphers", "verify_client")) {
+                if (s.get(f) != null) {
+                    p.error("restapi." + f, s.get(f), "is set but restapi.certfile is not, so the REST API would"
+                            + " speak plain HTTP; set restapi.certfile to the server certificate or remove restapi." + f);
+                }
+            }
+            if (truthyWarning(s, "https_extra_headers", "restapi.https_extra_headers")) {
+                p.warn("restapi.https_extra_headers", "is set but restapi.certfile is not: these headers are not sent");
+            }
+            return Optional.empty();
+        }
+        if (verify != ServerTls.ClientAuth.NONE && s.get("cafile") == null) {
+            p.warn("restapi.verify_client", v, "without restapi.cafile: client certificates are checked against the"
+                    + " JDK's default CAs; set restapi.cafile to the CA that signs your clients' certificates");
+        }
+        RestTlsConfig tls = new RestTlsConfig(Path.of(certfile.get()),
+                string(s, "keyfile", "restapi.keyfile").filter(k -> !k.isEmpty()).map(Path::of),
+                string(s, "keyfile_password", "restapi.keyfile_password"),
+                string(s, "cafile", "restapi.cafile").filter(c -> !c.isEmpty()).map(Path::of),
+                string(s, "ciphers", "restapi.ciphers"), verify);
+        try {
+            tls.load();
+        } catch (TlsException e) {
+            p.error(e.key(), e.getMessage());
+        }
+        return Optional.of(tls);
+    }
+
+    /** {@code restapi.allowlist}: a list of host names, IPs and networks; a network that does not parse is an error. */
+    private List<String> allowlist(Map<String, Object> s) {
+        Object v = s.get("allowlist");
+        List<String> out = new ArrayList<>();
+        if (v == null) {
+            return out;
+        }
+        if (!(v instanceof List<?> list)) {
+            p.error("restapi.allowlist", v, "is not a list; write one host, IP or network (10.0.0.0/8) per \"- \" item");
+            return out;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            Object entry = list.get(i);
+            if (!(entry instanceof String text) || text.isBlank()) {
+                p.error("restapi.allowlist." + i, entry, "is not a host name, IP address or network");
+                continue;
+            }
+            if (text.contains("/") && IpNetwork.parse(text).isEmpty()) {
+                p.error("restapi.allowlist." + i, entry, "is not a valid network; write it as 10.0.0.0/8 or fd00::/8");
+                continue;
+            }
+            out.add(text.trim());
+        }
+        return out;
+    }
+
+    /** Header names are HTTP tokens; names and values must not break the response apart (no CR, LF or NUL). */
+    private Map<String, String> extraHeaders(Map<String, Object> s, String key) {
+        String path = "restapi." + key;
+        Map<String, Object> m = section(s, key, path, false);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (m == null) {
+            return out;
+        }
+        for (Map.Entry<String, Object> e : m.entrySet()) {
+            String name = e.getKey();
+            Object value = e.getValue();
+            if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                p.error(path + "." + name, value, "is not a valid HTTP header name (letters, digits and -)");
+                continue;
+            }
+            if (value == null || value instanceof Map<?, ?> || value instanceof List<?>) {
+                p.error(path + "." + name, value, "is not a header value (write a string)");
+                continue;
+            }
+            String text = ValueParsers.pythonStr(value);
+            if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\0') >= 0) {
+                p.error(path + "." + name, "contains a line break or NUL, which would inject response headers;"
+                        + " write the value on one line");
+                continue;
+            }
+            out.put(name, text);
+        }
+        return out;
     }
 
     private void warnLocalAddress(String path, HostPort hp) {
@@ -912,7 +1011,32 @@ final class ConfigBinder {
                 if (a != null) {
                     unknownKeys(a, "ctl.authentication", Set.of("username", "password"));
                 }
+                ctlTls(s);
             }
+        }
+    }
+
+    /** The client certificate and CA file of {@code ctl}, checked like the server's (the restapi fallbacks are checked there). */
+    private void ctlTls(Map<String, Object> s) {
+        Optional<String> cacert = string(s, "cacert", "ctl.cacert").filter(c -> !c.isEmpty());
+        Optional<String> certfile = string(s, "certfile", "ctl.certfile").filter(c -> !c.isEmpty());
+        Optional<String> keyfile = string(s, "keyfile", "ctl.keyfile").filter(c -> !c.isEmpty());
+        Optional<String> password = string(s, "keyfile_password", "ctl.keyfile_password");
+        if (s.get("insecure") != null && ValueParsers.boolish(s.get("insecure")).isEmpty()) {
+            p.error("ctl.insecure", s.get("insecure"), "is not a boolean; write true or false");
+        }
+        try {
+            if (cacert.isPresent()) {
+                io.jpatroni.core.tls.PemFiles.certificates(Path.of(cacert.get()), "ctl.cacert");
+            }
+            if (certfile.isPresent()) {
+                io.jpatroni.core.tls.KeyMaterial.load("ctl", Path.of(certfile.get()), keyfile.map(Path::of), password);
+            } else if (keyfile.isPresent()) {
+                p.error("ctl.keyfile", keyfile.get(), "is set but ctl.certfile is not; set ctl.certfile to the client"
+                        + " certificate");
+            }
+        } catch (TlsException e) {
+            p.error(e.key(), e.getMessage());
         }
     }
 

@@ -30,7 +30,7 @@ final class MemberDocument {
                                   boolean positionsKnown) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("conn_url", "postgres://" + config.postgresql().connectAddress() + "/" + config.postgresql().database());
-        doc.put("api_url", "http://" + config.restapi().connectAddress() + "/patroni");
+        doc.put("api_url", config.restapi().apiUrl());
         doc.put("state", state.pgState);
         doc.put("role", state.role);
         doc.put("version", PATRONI_COMPAT_VERSION);

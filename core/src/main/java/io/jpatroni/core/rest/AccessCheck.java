@@ -1,29 +1,71 @@
 package io.jpatroni.core.rest;
 
+import io.jpatroni.core.config.IpNetwork;
+import io.jpatroni.core.config.RestAccessConfig;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The access check for protected endpoints (rest-api.md §2.2). Only basic auth for now; the IP
- * allowlist and client certificates plug in before it.
+ * The access check for protected endpoints (rest-api.md §2.2), first failure wins: the IP
+ * allowlist (403), the client certificate when the HTTPS listener asks for one (403), Basic auth (401).
  */
 final class AccessCheck {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AccessCheck.class);
     private static final Map<String, String> CHALLENGE = Map.of("WWW-Authenticate", "Basic realm=\"Patroni\"");
 
     private final Optional<byte[]> expected;
+    private final boolean allowlistActive;
+    private final List<IpNetwork> allowed;
+    private final boolean includeMembers;
+    private final Supplier<List<String>> memberApiUrls;
+    private final boolean clientCertificateRequired;
 
     /** @param basicAuth {@code username:password}, or empty when restapi.authentication is not configured */
     AccessCheck(Optional<String> basicAuth) {
+        this(basicAuth, RestAccessConfig.OPEN, false, List::of);
+    }
+
+    /**
+     * @param clientCertificateRequired the listener speaks HTTPS with verify_client optional or required
+     * @param memberApiUrls             the members' api_url from the latest cluster view
+     */
+    AccessCheck(Optional<String> basicAuth, RestAccessConfig config, boolean clientCertificateRequired,
+                Supplier<List<String>> memberApiUrls) {
         this.expected = basicAuth.map(a -> Base64.getEncoder().encodeToString(a.getBytes(StandardCharsets.UTF_8))
                 .getBytes(StandardCharsets.US_ASCII));
+        // a written allowlist whose entries all fail to resolve still guards: it then lets nobody in
+        this.allowlistActive = !config.allowlist().isEmpty() || config.allowlistIncludeMembers();
+        this.allowed = resolve(config.allowlist());
+        this.includeMembers = config.allowlistIncludeMembers();
+        this.memberApiUrls = memberApiUrls;
+        this.clientCertificateRequired = clientCertificateRequired;
     }
 
     /** The refusal to send, or empty when the request may proceed. */
     Optional<RestResponse> refuse(RestRequest request) {
+        return refuse(request, false);
+    }
+
+    /** @param verifiedClientCertificate the TLS peer presented a certificate the listener verified */
+    Optional<RestResponse> refuse(RestRequest request, boolean verifiedClientCertificate) {
+        if (allowlistActive && !allowed(request.peer())) {
+            return Optional.of(forbidden("Access is denied"));
+        }
+        if (clientCertificateRequired && !verifiedClientCertificate) {
+            return Optional.of(forbidden("client certificate required"));
+        }
         if (expected.isEmpty()) {
             return Optional.empty();
         }
@@ -38,6 +80,67 @@ final class AccessCheck {
             return Optional.of(unauthorized("not authenticated"));
         }
         return Optional.empty();
+    }
+
+    private boolean allowed(String peer) {
+        Optional<IpNetwork> literal = IpNetwork.parse(peer);
+        if (literal.isEmpty() || peer.contains("/")) {
+            return false;
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByAddress(literal.get().address());
+        } catch (UnknownHostException e) {
+            return false;
+        }
+        if (allowed.stream().anyMatch(n -> n.contains(address))) {
+            return true;
+        }
+        return includeMembers && memberNetworks().stream().anyMatch(n -> n.contains(address));
+    }
+
+    /** The hosts of the members' api_url, resolved at request time as Patroni does. */
+    private List<IpNetwork> memberNetworks() {
+        List<String> hosts = new ArrayList<>();
+        for (String url : memberApiUrls.get()) {
+            try {
+                String host = URI.create(url).getHost();
+                if (host != null) {
+                    hosts.add(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+                }
+            } catch (IllegalArgumentException e) {
+                LOG.debug("Failed to parse url {}: {}", url, e.getMessage());
+            }
+        }
+        return resolve(hosts);
+    }
+
+    /** Networks as they are, IPs and host names as every address they resolve to; failures are logged and skipped. */
+    private static List<IpNetwork> resolve(List<String> entries) {
+        List<IpNetwork> out = new ArrayList<>();
+        for (String entry : entries) {
+            Optional<IpNetwork> network = IpNetwork.parse(entry);
+            if (network.isPresent()) {
+                out.add(network.get());
+                continue;
+            }
+            if (entry.contains("/")) {
+                LOG.error("Invalid value \"{}\" in the allowlist: not a network", entry);
+                continue;
+            }
+            try {
+                for (InetAddress address : InetAddress.getAllByName(entry)) {
+                    out.add(IpNetwork.host(address));
+                }
+            } catch (UnknownHostException e) {
+                LOG.error("Failed to resolve {}: {}", entry, e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static RestResponse forbidden(String message) {
+        return new RestResponse.Body(403, "text/html", message.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
     private static RestResponse unauthorized(String message) {

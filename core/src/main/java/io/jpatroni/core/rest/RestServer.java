@@ -1,5 +1,7 @@
 package io.jpatroni.core.rest;
 
+import io.jpatroni.core.config.RestAccessConfig;
+import io.jpatroni.core.tls.ServerTls;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import java.net.InetSocketAddress;
@@ -26,6 +28,7 @@ public final class RestServer {
     private final String host;
     private final int requestedPort;
     private final Router router;
+    private final Optional<ServerTls> tls;
     private Undertow undertow;
     private int port;
 
@@ -50,10 +53,27 @@ public final class RestServer {
         this(host, port, context, basicAuth, Optional.of(operations), Pacer.REAL, Clock.systemUTC());
     }
 
+    /**
+     * The full API behind the {@code restapi} access rules, over HTTPS when {@code tls} is present
+     * (rest-api.md §2): allowlist, client certificates, extra response headers.
+     */
+    public RestServer(String host, int port, RestContext context, Optional<String> basicAuth,
+                      NodeOperations operations, Optional<ServerTls> tls, RestAccessConfig access) {
+        this(host, port, context, basicAuth, Optional.of(operations), Pacer.REAL, Clock.systemUTC(), tls, access);
+    }
+
     /** For tests: switchover polling paced by {@code pacer}, schedules checked against {@code clock}. */
     RestServer(String host, int port, RestContext context, Optional<String> basicAuth,
                Optional<NodeOperations> operations, Pacer pacer, Clock clock) {
+        this(host, port, context, basicAuth, operations, pacer, clock, Optional.empty(), RestAccessConfig.OPEN);
+    }
+
+    /** For tests: any combination of write endpoints, TLS and access rules. */
+    RestServer(String host, int port, RestContext context, Optional<String> basicAuth,
+               Optional<NodeOperations> operations, Pacer pacer, Clock clock, Optional<ServerTls> tls,
+               RestAccessConfig access) {
         this.host = host;
+        this.tls = tls;
         this.requestedPort = port;
         RestContext effective = operations.<RestContext>map(ops -> new OperationsAwareContext(context, ops))
                 .orElse(context);
@@ -66,8 +86,11 @@ public final class RestServer {
         for (Resource resource : resources) {
             resource.register(routes);
         }
-        this.router = new Router(routes, health, new AccessCheck(basicAuth),
-                new HttpWire(SERVER_HEADER, Clock.systemUTC(), Map.of()));
+        boolean clientCertificates = tls.filter(t -> t.clientAuth() != ServerTls.ClientAuth.NONE).isPresent();
+        this.router = new Router(routes, health, new AccessCheck(basicAuth, access, clientCertificates,
+                () -> effective.cluster().map(c -> c.members().stream().map(m -> m.apiUrl()).toList())
+                        .orElse(List.of())),
+                new HttpWire(SERVER_HEADER, Clock.systemUTC(), access.extraHeaders(tls.isPresent())));
     }
 
     public synchronized void start() {
@@ -75,8 +98,7 @@ public final class RestServer {
             throw new IllegalStateException("already started");
         }
         String bind = bindAddress(host);
-        Undertow server = Undertow.builder()
-                .addHttpListener(requestedPort, bind)
+        Undertow server = HttpsListener.add(Undertow.builder(), requestedPort, bind, tls)
                 .setIoThreads(1)
                 .setWorkerThreads(WORKER_THREADS)
                 .setBufferSize(8 * 1024)
@@ -99,7 +121,7 @@ public final class RestServer {
         }
         undertow = server;
         port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
-        LOG.info("REST API listening on {}:{}", bind, port);
+        LOG.info("REST API listening on {}:{}{}", bind, port, tls.isPresent() ? " (https)" : "");
     }
 
     /** The bound port (the real one when 0 was asked for). */

@@ -81,7 +81,8 @@ final class Router implements HttpHandler {
         Optional<Routes.Route> route = routes.find(method, bare.firstSegment());
         if (route.isPresent()) {
             if (route.get().isProtected()) {
-                Optional<RestResponse> refusal = access.refuse(bare);
+                Optional<RestResponse> refusal = access.refuse(bare,
+                        HttpsListener.verifiedClientCertificate(exchange));
                 if (refusal.isPresent()) {
                     return refusal.get();
                 }

@@ -15,6 +15,8 @@ import io.jpatroni.core.plugins.CoreVersion;
 import io.jpatroni.core.plugins.DcsFactory;
 import io.jpatroni.core.postgres.PostgresNode;
 import io.jpatroni.core.rest.RestServer;
+import io.jpatroni.core.tls.ServerTls;
+import io.jpatroni.core.tls.TlsException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,9 +160,15 @@ public final class Main {
             HaLoop loop = new HaLoop(config, dcs, pg, clock, System::nanoTime, d -> Thread.sleep(d.toMillis()),
                     callbackListeners());
             StartupChecks.refuseDuplicateName(config, dcs);
+            Optional<ServerTls> tls;
+            try {
+                tls = config.restapi().tls().isEmpty() ? Optional.empty() : Optional.of(config.restapi().tls().get().load());
+            } catch (TlsException e) {
+                throw new StartupException(e.getMessage());
+            }
             RestServer rest = new RestServer(config.restapi().listen().host(), config.restapi().listen().port(), loop.restView(),
                     config.restapi().authentication().map(a -> a.username() + ":" + a.password().orElse("")),
-                    loop.operations());
+                    loop.operations(), tls, config.restapi().access());
             try {
                 rest.start();
             } catch (RuntimeException e) {
