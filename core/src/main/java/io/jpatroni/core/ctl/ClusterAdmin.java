@@ -19,4 +19,9 @@ public interface ClusterAdmin extends ClusterSource {
 
     /** The client for the members' REST APIs, authenticated as the configuration says. */
     MemberApi memberApi();
+
+    /** The same, with {@code -k/--insecure} from the command line when {@code insecure} is true. */
+    default MemberApi memberApi(boolean insecure) {
+        return memberApi();
+    }
 }

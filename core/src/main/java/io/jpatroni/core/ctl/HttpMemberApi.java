@@ -1,5 +1,6 @@
 package io.jpatroni.core.ctl;
 
+import io.jpatroni.core.tls.TlsContexts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -7,14 +8,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * {@link MemberApi} over {@code java.net.http}: Basic auth when configured
@@ -30,14 +27,19 @@ public final class HttpMemberApi implements MemberApi {
     private final HttpClient client;
     private final Optional<String> authorization;
 
-    /** @param basicAuth {@code username:password}, if the API asks for it */
+    /**
+     * @param basicAuth {@code username:password}, if the API asks for it
+     * @param insecure  accept any server certificate
+     */
     public HttpMemberApi(Optional<String> basicAuth, boolean insecure) {
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-                .version(HttpClient.Version.HTTP_1_1);
-        if (insecure) {
-            builder.sslContext(trustAll());
-        }
-        this.client = builder.build();
+        this(basicAuth, TlsContexts.client(Optional.empty(), Optional.empty(),
+                insecure ? TlsContexts.ServerCheck.NONE : TlsContexts.ServerCheck.FULL));
+    }
+
+    /** @param ssl for https api_urls: the CAs, client certificate and server check of {@code ctl} */
+    public HttpMemberApi(Optional<String> basicAuth, SSLContext ssl) {
+        this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+                .version(HttpClient.Version.HTTP_1_1).sslContext(ssl).build();
         this.authorization = basicAuth.map(a -> "Basic "
                 + Base64.getEncoder().encodeToString(a.getBytes(StandardCharsets.UTF_8)));
     }
@@ -66,30 +68,6 @@ public final class HttpMemberApi implements MemberApi {
             return new URI(api.getScheme() + "://" + api.getRawAuthority() + "/" + endpoint);
         } catch (URISyntaxException e) {
             throw new IOException("invalid api_url: " + apiUrl, e);
-        }
-    }
-
-    private static SSLContext trustAll() {
-        TrustManager[] all = {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }};
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, all, new SecureRandom());
-            return context;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

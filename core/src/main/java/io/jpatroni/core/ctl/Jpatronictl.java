@@ -15,7 +15,8 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import io.jpatroni.core.config.ValueParsers;
+import io.jpatroni.core.config.ClientTlsConfig;
+import io.jpatroni.core.tls.TlsException;
 
 /** {@code jpatronictl}: reads the configuration like the daemon, talks to the DCS through the same plugins. */
 public final class Jpatronictl {
@@ -77,8 +78,18 @@ public final class Jpatronictl {
 
         @Override
         public MemberApi memberApi() {
-            return new HttpMemberApi(restCredentials(config), ValueParsers.boolish(config.section("ctl").get("insecure"))
-                    .orElse(false));
+            return memberApi(false);
+        }
+
+        /** HTTPS as rest-api.md §2.4 says: ctl.cacert/ctl.certfile (else the restapi ones), verified unless insecure. */
+        @Override
+        public MemberApi memberApi(boolean insecure) {
+            try {
+                return new HttpMemberApi(restCredentials(config),
+                        ClientTlsConfig.of(config).insecure(insecure).sslContext());
+            } catch (TlsException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
         }
 
         private Dcs open(String clusterName) throws DcsException {

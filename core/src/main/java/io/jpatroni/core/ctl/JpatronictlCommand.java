@@ -39,6 +39,9 @@ public final class JpatronictlCommand implements Runnable {
             description = "Configuration file (default: $PATRONICTL_CONFIG_FILE)")
     Path configFile;
 
+    @Option(names = {"-k", "--insecure"}, description = "Allow connections to SSL sites without certs")
+    boolean insecure;
+
     private final ClusterSourceFactory sources;
     final PrintWriter out;
     final PrintWriter err;
@@ -173,7 +176,7 @@ public final class JpatronictlCommand implements Runnable {
         if (memberApi.isPresent()) {
             return memberApi.get();
         }
-        return admin().memberApi();
+        return admin().memberApi(insecure);
     }
 
     /** The cluster named on the command line, else {@code scope} from the configuration. */

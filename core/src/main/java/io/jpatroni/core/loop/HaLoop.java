@@ -47,7 +47,7 @@ public final class HaLoop {
     private final AsyncRunner async;
     private final ActionExecutor executor;
     private final MemberDocument documents;
-    private final PeerClient peers = new PeerClient();
+    private final PeerClient peers;
     private final BackgroundWrites writes = new BackgroundWrites();
     private final Callbacks callbacks;
     private final LoopOperations operations;
@@ -67,6 +67,7 @@ public final class HaLoop {
         this.pg = pg;
         this.clock = clock;
         this.nanos = nanos;
+        this.peers = PeerClient.forConfig(config);
         this.dynamic = new DynamicConfigTracker(config);
         this.async = new AsyncRunner(dcs::wakeup);
         this.callbacks = new Callbacks(config.postgresql().callbacks(), config.scope(), config.name(),

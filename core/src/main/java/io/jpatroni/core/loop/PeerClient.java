@@ -3,25 +3,55 @@ package io.jpatroni.core.loop;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jpatroni.core.cluster.Json;
 import io.jpatroni.core.cluster.MemberInfo;
+import io.jpatroni.core.config.ClientTlsConfig;
+import io.jpatroni.core.config.PatroniConfig;
 import io.jpatroni.core.ha.PeerStatus;
+import io.jpatroni.core.tls.TlsException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Asks every peer's REST API for its status in parallel, 2 s each, no retries (ha-loop.md §8.2.1 step 7). */
 final class PeerClient {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(TIMEOUT)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+    private static final Logger LOG = LoggerFactory.getLogger(PeerClient.class);
+
+    private final HttpClient http;
+
+    /** Plain HTTP, or HTTPS without a client certificate. */
+    PeerClient() {
+        this(Optional.empty());
+    }
+
+    /** @param ssl for https api_urls: presents the client certificate, does not verify peers (rest-api.md §2.4) */
+    PeerClient(Optional<SSLContext> ssl) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .connectTimeout(TIMEOUT)
+                .version(HttpClient.Version.HTTP_1_1);
+        ssl.ifPresent(builder::sslContext);
+        this.http = builder.build();
+    }
+
+    /** With the ctl/restapi client certificate when one is configured (checked at start, so a failure here is rare). */
+    static PeerClient forConfig(PatroniConfig config) {
+        try {
+            return new PeerClient(Optional.of(ClientTlsConfig.of(config).peerContext()));
+        } catch (TlsException e) {
+            LOG.error("member-to-member calls go without a client certificate: {}", e.getMessage());
+            return new PeerClient();
+        }
+    }
 
     List<PeerStatus> fetch(List<MemberInfo> peers) {
         List<CompletableFuture<PeerStatus>> calls = peers.stream().map(this::fetchOne).toList();

@@ -1,0 +1,197 @@
+package io.jpatroni.core.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jpatroni.core.config.RestAccessConfig;
+import io.jpatroni.core.ctl.HttpMemberApi;
+import io.jpatroni.core.ctl.MemberApi;
+import io.jpatroni.core.tls.ClientTls;
+import io.jpatroni.core.tls.KeyMaterial;
+import io.jpatroni.core.tls.PemFiles;
+import io.jpatroni.core.tls.ServerTls;
+import io.jpatroni.core.tls.TestCertificates;
+import io.jpatroni.core.tls.TlsContexts;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real RestServer over HTTPS with certificates made by openssl: the handshake, Patroni's
+ * byte-exact answers written through the raw path (Router.writeAndClose) inside TLS, the three
+ * verify_client modes, the allowlist by source address (127.0.0.2 is loopback too but not listed),
+ * the extra headers, and jpatronictl's client verifying the server with ctl.cacert.
+ */
+class RestTlsIT {
+
+    @TempDir
+    static Path dir;
+    static TestCertificates certs;
+    static SSLContext trustingClient;
+    static SSLContext clientWithCertificate;
+    static SSLContext clientWithStrangerCertificate;
+
+    private RestServer server;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        certs = TestCertificates.create(dir);
+        Optional<List<java.security.cert.X509Certificate>> ca = Optional.of(PemFiles.certificates(certs.path("ca.crt"),
+                "ctl.cacert"));
+        trustingClient = TlsContexts.client(Optional.empty(), ca, TlsContexts.ServerCheck.FULL);
+        clientWithCertificate = TlsContexts.client(Optional.of(KeyMaterial.load("ctl", certs.path("client.crt"),
+                Optional.of(certs.path("client.key")), Optional.empty())), ca, TlsContexts.ServerCheck.FULL);
+        clientWithStrangerCertificate = TlsContexts.client(Optional.of(KeyMaterial.load("ctl",
+                certs.path("stranger.crt"), Optional.of(certs.path("stranger.key")), Optional.empty())), ca,
+                TlsContexts.ServerCheck.FULL);
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    private int start(ServerTls.ClientAuth mode, RestAccessConfig access) throws Exception {
+        ServerTls tls = ServerTls.load(certs.path("server.crt"), Optional.of(certs.path("server-pkcs8-encrypted.key")),
+                Optional.of(TestCertificates.PASSWORD), Optional.of(certs.path("ca.crt")), Optional.empty(), mode);
+        server = new RestServer("127.0.0.1", 0, FakeContext.primary("node1"), Optional.empty(),
+                Optional.of(new FakeOperations()), Pacer.REAL, Clock.systemUTC(), Optional.of(tls), access);
+        server.start();
+        return server.port();
+    }
+
+    /** One request over TLS from {@code source}; the whole answer, or the handshake's failure. */
+    static String https(SSLContext client, String source, int port, String request) throws IOException {
+        try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket(InetAddress.getByName("127.0.0.1"),
+                port, InetAddress.getByName(source), 0)) {
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static String get(String path) {
+        return "GET " + path + " HTTP/1.0\r\n\r\n";
+    }
+
+    static String post(String path) {
+        return "POST " + path + " HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}";
+    }
+
+    @Test
+    void answersOverTlsByteForByteWithTheExtraHeaders() throws Exception {
+        int port = start(ServerTls.ClientAuth.NONE, new RestAccessConfig(List.of(), false,
+                Map.of("X-Frame-Options", "DENY", "X-Both", "http"), Map.of("Strict-Transport-Security",
+                "max-age=31536000", "X-Both", "https")));
+        String health = https(trustingClient, "127.0.0.1", port, get("/primary"));
+        assertTrue(health.startsWith("HTTP/1.0 200 OK\r\n"), health);
+        assertTrue(health.contains("\r\nX-Frame-Options: DENY\r\n"), health);
+        assertTrue(health.contains("\r\nStrict-Transport-Security: max-age=31536000\r\n"), health);
+        assertTrue(health.contains("\r\nX-Both: https\r\n") && !health.contains("X-Both: http\r\n"), health);
+        assertEquals("HTTP/1.0 200 OK\r\n\r\n", https(trustingClient, "127.0.0.1", port,
+                "OPTIONS /primary HTTP/1.0\r\n\r\n"));
+        // plain HTTP to the HTTPS port gets nothing useful back
+        String plain;
+        try {
+            plain = RawHttp.bare(port, "GET", "/primary");
+        } catch (IOException e) {
+            plain = "";
+        }
+        assertFalse(plain.startsWith("HTTP/1.0 200"), plain);
+    }
+
+    @Test
+    void requiredRefusesTheHandshakeWithoutACertificateForEveryEndpoint() throws Exception {
+        int port = start(ServerTls.ClientAuth.REQUIRED, RestAccessConfig.OPEN);
+        assertRefused(trustingClient, port, get("/health"));
+        assertRefused(clientWithStrangerCertificate, port, get("/health"));
+        assertTrue(https(clientWithCertificate, "127.0.0.1", port, get("/health")).startsWith("HTTP/1.0 200"));
+    }
+
+    @Test
+    void optionalLetsHealthChecksThroughButProtectedEndpointsNeedACertificate() throws Exception {
+        int port = start(ServerTls.ClientAuth.OPTIONAL, RestAccessConfig.OPEN);
+        assertTrue(https(trustingClient, "127.0.0.1", port, get("/health")).startsWith("HTTP/1.0 200"));
+        String refused = https(trustingClient, "127.0.0.1", port, post("/restart"));
+        assertEquals(403, RawHttp.code(refused), refused);
+        assertEquals("client certificate required", RawHttp.body(refused));
+        String allowed = https(clientWithCertificate, "127.0.0.1", port, post("/restart"));
+        assertNotEquals(403, RawHttp.code(allowed), allowed);
+        // a certificate from a CA the server does not name is not offered (or, if forced, fails the handshake)
+        assertEquals(403, RawHttp.code(https(clientWithStrangerCertificate, "127.0.0.1", port, post("/restart"))));
+    }
+
+    @Test
+    void theAllowlistGuardsWriteEndpointsBySourceAddress() throws Exception {
+        int port = start(ServerTls.ClientAuth.NONE, new RestAccessConfig(List.of("127.0.0.1", "10.0.0.0/8"), false,
+                Map.of(), Map.of()));
+        String denied = https(trustingClient, "127.0.0.2", port, post("/reload"));
+        assertEquals(403, RawHttp.code(denied), denied);
+        assertEquals("Access is denied", RawHttp.body(denied));
+        assertNotEquals(403, RawHttp.code(https(trustingClient, "127.0.0.1", port, post("/reload"))));
+        // reading stays open to everyone
+        assertTrue(https(trustingClient, "127.0.0.2", port, get("/health")).startsWith("HTTP/1.0 200"));
+    }
+
+    @Test
+    void anAllowlistThatResolvesToNothingLetsNobodyIn() throws Exception {
+        int port = start(ServerTls.ClientAuth.NONE, new RestAccessConfig(List.of("no-such-host.invalid"), false,
+                Map.of(), Map.of()));
+        assertEquals(403, RawHttp.code(https(trustingClient, "127.0.0.1", port, post("/reload"))));
+    }
+
+    @Test
+    void jpatronictlVerifiesTheServerWithCtlCacertUnlessInsecure() throws Exception {
+        int port = start(ServerTls.ClientAuth.OPTIONAL, RestAccessConfig.OPEN);
+        String apiUrl = "https://127.0.0.1:" + port + "/patroni";
+        MemberApi verified = new HttpMemberApi(Optional.empty(), ClientTls.load(Optional.of(certs.path("ca.crt")),
+                Optional.of(certs.path("client.crt")), Optional.of(certs.path("client.key")), Optional.empty(), false));
+        assertEquals(200, verified.call(apiUrl, "GET", "patroni", Optional.empty()).status());
+        assertNotEquals(403, verified.call(apiUrl, "POST", "reload", Optional.of("{}")).status());
+
+        MemberApi defaultCas = new HttpMemberApi(Optional.empty(), ClientTls.load(Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), false));
+        assertThrows(SSLException.class, () -> defaultCas.call(apiUrl, "GET", "patroni", Optional.empty()));
+
+        MemberApi insecure = new HttpMemberApi(Optional.empty(), true);
+        assertEquals(200, insecure.call(apiUrl, "GET", "patroni", Optional.empty()).status());
+        assertEquals(403, insecure.call(apiUrl, "POST", "reload", Optional.of("{}")).status());
+
+        // the name jpatronictl connects to must be in the certificate unless insecure: localhost is, ::1 is not listened on
+        MemberApi byName = new HttpMemberApi(Optional.empty(), ClientTls.load(Optional.of(certs.path("ca.crt")),
+                Optional.empty(), Optional.empty(), Optional.empty(), false));
+        assertEquals(200, byName.call("https://localhost:" + port + "/patroni", "GET", "patroni", Optional.empty())
+                .status());
+    }
+
+    private static void assertRefused(SSLContext client, int port, String request) {
+        String answer;
+        try {
+            answer = https(client, "127.0.0.1", port, request);
+        } catch (IOException e) {
+            return; // the handshake failed: refused
+        }
+        assertFalse(answer.startsWith("HTTP/"), "expected the TLS handshake to fail, got:\n" + answer);
+    }
+}
