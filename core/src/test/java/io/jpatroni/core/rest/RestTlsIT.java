@@ -155,6 +155,49 @@ class RestTlsIT {
     }
 
     @Test
+    void allowlistIncludeMembersLetsInTheHostsOfTheMembersApiUrls() throws Exception {
+        FakeContext context = FakeContext.primary("node1");
+        context.cluster = Optional.of(ClusterFixtures.cluster()
+                .member("node1", "{\"api_url\":\"https://127.0.0.1:8008/patroni\"}")
+                .member("node2", "{\"api_url\":\"https://localhost:8008/patroni\"}").view());
+        ServerTls tls = ServerTls.load(certs.path("server-combined.pem"), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), ServerTls.ClientAuth.NONE);
+        server = new RestServer("127.0.0.1", 0, context, Optional.empty(), Optional.of(new FakeOperations()),
+                Pacer.REAL, Clock.systemUTC(), Optional.of(tls), new RestAccessConfig(List.of(), true, Map.of(),
+                Map.of()));
+        server.start();
+        int port = server.port();
+        assertNotEquals(403, RawHttp.code(https(trustingClient, "127.0.0.1", port, post("/reload"))));
+        assertEquals(403, RawHttp.code(https(trustingClient, "127.0.0.2", port, post("/reload"))));
+        context.cluster = Optional.of(ClusterFixtures.cluster()
+                .member("node2", "{\"api_url\":\"https://127.0.0.2:8008/patroni\"}").view());
+        assertNotEquals(403, RawHttp.code(https(trustingClient, "127.0.0.2", port, post("/reload"))));
+        assertEquals(403, RawHttp.code(https(trustingClient, "127.0.0.1", port, post("/reload"))));
+    }
+
+    @Test
+    void restapiCiphersRestrictTheTls12Suites() throws Exception {
+        ServerTls tls = ServerTls.load(certs.path("server-combined.pem"), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of("ECDHE-RSA-AES256-GCM-SHA384"), ServerTls.ClientAuth.NONE);
+        server = new RestServer("127.0.0.1", 0, FakeContext.primary("node1"), Optional.empty(), Optional.empty(),
+                Pacer.REAL, Clock.systemUTC(), Optional.of(tls), RestAccessConfig.OPEN);
+        server.start();
+        assertEquals("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                tls12Handshake(server.port(), "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"));
+        assertThrows(SSLException.class, () -> tls12Handshake(server.port(), "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+    }
+
+    private static String tls12Handshake(int port, String suite) throws IOException {
+        try (SSLSocket socket = (SSLSocket) trustingClient.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setEnabledCipherSuites(new String[] {suite});
+            socket.startHandshake();
+            return socket.getSession().getCipherSuite();
+        }
+    }
+
+    @Test
     void anAllowlistThatResolvesToNothingLetsNobodyIn() throws Exception {
         int port = start(ServerTls.ClientAuth.NONE, new RestAccessConfig(List.of("no-such-host.invalid"), false,
                 Map.of(), Map.of()));
