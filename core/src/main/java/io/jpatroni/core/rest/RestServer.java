@@ -132,6 +132,19 @@ public final class RestServer {
         return port;
     }
 
+    /**
+     * SIGHUP: new connections use the re-read certificate, key and CA file. Switching TLS on or
+     * off, or changing verify_client or ciphers, needs a restart.
+     *
+     * @return false when the change was not applied
+     */
+    public boolean reloadTls(Optional<ServerTls> fresh) {
+        if (tls.isEmpty() || fresh.isEmpty()) {
+            return tls.isEmpty() && fresh.isEmpty();
+        }
+        return tls.get().reload(fresh.get());
+    }
+
     public synchronized void stop() {
         if (undertow != null) {
             undertow.stop();

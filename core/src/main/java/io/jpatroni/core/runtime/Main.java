@@ -140,15 +140,32 @@ public final class Main {
         }
 
         /** SIGHUP: re-read the file; an unreadable or invalid one is logged and the running configuration kept. */
-        private void reload(HaLoop loop) {
+        private void reload(HaLoop loop, RestServer rest) {
             try {
                 PatroniConfig next = reloader.reload();
                 if (next.equals(config)) {
                     LOG.info("No local configuration items changed.");
                 }
                 loop.reloadLocalConfiguration(next, PostgresSettingsMapper.from(next));
+                reloadTls(rest, next);
             } catch (ConfigException e) {
                 LOG.error("reload failed, keeping the running configuration: {}", e.getMessage());
+            }
+        }
+
+        /** The REST certificate is re-read on every SIGHUP, so a rotated file is served without a restart. */
+        private static void reloadTls(RestServer rest, PatroniConfig next) {
+            try {
+                Optional<ServerTls> fresh = next.restapi().tls().isEmpty() ? Optional.empty()
+                        : Optional.of(next.restapi().tls().get().load());
+                if (!rest.reloadTls(fresh)) {
+                    LOG.warn("restapi TLS switched on or off, or verify_client/ciphers changed: restart jpatroni to"
+                            + " apply it");
+                } else if (fresh.isPresent()) {
+                    LOG.info("Reloaded the REST API certificate and CA file");
+                }
+            } catch (TlsException e) {
+                LOG.error("keeping the running REST API certificate: {}", e.getMessage());
             }
         }
 
@@ -177,7 +194,7 @@ public final class Main {
             }
             Shutdown shutdown = new Shutdown(loop);
             Runtime.getRuntime().addShutdownHook(new Thread(shutdown::requestAndAwait, "jpatroni-shutdown"));
-            loop.setLocalConfigurationReader(() -> reload(loop));
+            loop.setLocalConfigurationReader(() -> reload(loop, rest));
             Signals.onHangup(() -> {
                 LOG.info("SIGHUP received: reloading patroni.yml");
                 loop.requestReload();

@@ -3,15 +3,15 @@ package io.jpatroni.core.tls;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
- * Everything the HTTPS listener needs, loaded and checked from the {@code restapi} TLS keys.
- *
- * @param cipherSuites the suites to enable, or empty for the JDK's defaults
+ * Everything the HTTPS listener needs, loaded and checked from the {@code restapi} TLS keys. The
+ * certificate, key and CA file can be replaced while the listener runs ({@link #reload}).
  */
-public record ServerTls(SSLContext context, Optional<List<String>> cipherSuites, ClientAuth clientAuth) {
+public final class ServerTls {
 
     /** {@code restapi.verify_client}. */
     public enum ClientAuth {
@@ -23,8 +23,16 @@ public record ServerTls(SSLContext context, Optional<List<String>> cipherSuites,
         REQUIRED
     }
 
-    public ServerTls {
-        cipherSuites = cipherSuites.map(List::copyOf);
+    private final SwappableManagers managers;
+    private final SSLContext context;
+    private final Optional<List<String>> cipherSuites;
+    private final ClientAuth clientAuth;
+
+    private ServerTls(SwappableManagers managers, Optional<List<String>> cipherSuites, ClientAuth clientAuth) {
+        this.managers = managers;
+        this.context = TlsContexts.context(managers.keyManagers(), managers.trustManagers());
+        this.cipherSuites = cipherSuites.map(List::copyOf);
+        this.clientAuth = Objects.requireNonNull(clientAuth);
     }
 
     /** Reads the files, decrypts the key and checks that it belongs to the certificate. */
@@ -36,12 +44,49 @@ public record ServerTls(SSLContext context, Optional<List<String>> cipherSuites,
         if (cafile.isPresent()) {
             cas = Optional.of(PemFiles.certificates(cafile.get(), "restapi.cafile"));
         }
-        SSLContext context = TlsContexts.server(identity, cas);
+        SwappableManagers managers = new SwappableManagers(identity.keyManagers(), TlsContexts.trustManagers(cas));
         Optional<List<String>> suites = Optional.empty();
         if (ciphers.isPresent() && !ciphers.get().isBlank()) {
-            suites = Optional.of(OpenSslCiphers.toJsse(ciphers.get(), TlsContexts.defaultSuites(context),
-                    TlsContexts.supportedSuites(context)));
+            SSLContext probe = TlsContexts.context(null, null);
+            suites = Optional.of(OpenSslCiphers.toJsse(ciphers.get(), TlsContexts.defaultSuites(probe),
+                    TlsContexts.supportedSuites(probe)));
         }
-        return new ServerTls(context, suites, clientAuth);
+        return new ServerTls(managers, suites, clientAuth);
+    }
+
+    /** The context the listener is built with; it follows {@link #reload}. */
+    public SSLContext context() {
+        return context;
+    }
+
+    /** The suites to enable, or empty for the JDK's defaults. */
+    public Optional<List<String>> cipherSuites() {
+        return cipherSuites;
+    }
+
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    /**
+     * New connections present {@code fresh}'s certificate and verify clients with its CA file.
+     *
+     * @return false, changing nothing, when verify_client or ciphers differ: those are listener
+     *         options, applied by a restart
+     */
+    public boolean reload(ServerTls fresh) {
+        if (fresh.clientAuth != clientAuth || !fresh.cipherSuites.equals(cipherSuites)) {
+            return false;
+        }
+        managers.copyFrom(fresh.managers);
+        // no resumed session may carry on with the old certificate or a client the new CA file no longer admits
+        javax.net.ssl.SSLSessionContext sessions = context.getServerSessionContext();
+        for (java.util.Enumeration<byte[]> ids = sessions.getIds(); ids.hasMoreElements(); ) {
+            javax.net.ssl.SSLSession session = sessions.getSession(ids.nextElement());
+            if (session != null) {
+                session.invalidate();
+            }
+        }
+        return true;
     }
 }

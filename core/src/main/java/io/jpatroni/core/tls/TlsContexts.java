@@ -59,7 +59,7 @@ public final class TlsContexts {
         return Set.of(context.getSupportedSSLParameters().getCipherSuites());
     }
 
-    private static SSLContext context(javax.net.ssl.KeyManager[] keys, TrustManager[] trust) {
+    static SSLContext context(javax.net.ssl.KeyManager[] keys, TrustManager[] trust) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys, trust, null);
@@ -69,7 +69,7 @@ public final class TlsContexts {
         }
     }
 
-    private static TrustManager[] trustManagers(Optional<List<X509Certificate>> cas) {
+    static TrustManager[] trustManagers(Optional<List<X509Certificate>> cas) {
         try {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             if (cas.isEmpty()) {

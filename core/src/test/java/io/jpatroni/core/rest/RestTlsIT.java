@@ -198,6 +198,39 @@ class RestTlsIT {
     }
 
     @Test
+    void aRotatedCertificateIsServedAfterReloadWithoutRebinding() throws Exception {
+        Path rotating = dir.resolve("rotating.pem");
+        java.nio.file.Files.copy(certs.path("server-combined.pem"), rotating,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ServerTls tls = ServerTls.load(rotating, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                ServerTls.ClientAuth.NONE);
+        server = new RestServer("127.0.0.1", 0, FakeContext.primary("node1"), Optional.empty(), Optional.empty(),
+                Pacer.REAL, Clock.systemUTC(), Optional.of(tls), RestAccessConfig.OPEN);
+        server.start();
+        java.math.BigInteger first = PemFiles.certificates(certs.path("server.crt"), "x").get(0).getSerialNumber();
+        java.math.BigInteger second = PemFiles.certificates(certs.path("server2.crt"), "x").get(0).getSerialNumber();
+        assertEquals(first, servedSerial(server.port()));
+
+        java.nio.file.Files.writeString(rotating, java.nio.file.Files.readString(certs.path("server2.crt"))
+                + java.nio.file.Files.readString(certs.path("server2.key")));
+        assertTrue(server.reloadTls(Optional.of(ServerTls.load(rotating, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), ServerTls.ClientAuth.NONE))));
+        assertEquals(second, servedSerial(server.port()));
+        assertFalse(server.reloadTls(Optional.of(ServerTls.load(rotating, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), ServerTls.ClientAuth.REQUIRED))), "verify_client needs a restart");
+        assertFalse(server.reloadTls(Optional.empty()), "switching TLS off needs a restart");
+    }
+
+    private static java.math.BigInteger servedSerial(int port) throws IOException {
+        try (SSLSocket socket = (SSLSocket) trustingClient.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+            return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+                    .getSerialNumber();
+        }
+    }
+
+    @Test
     void anAllowlistThatResolvesToNothingLetsNobodyIn() throws Exception {
         int port = start(ServerTls.ClientAuth.NONE, new RestAccessConfig(List.of("no-such-host.invalid"), false,
                 Map.of(), Map.of()));

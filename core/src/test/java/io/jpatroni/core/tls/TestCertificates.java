@@ -26,6 +26,7 @@ public record TestCertificates(Path dir) {
         c.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other-ca.key", "-out", "other-ca.crt",
                 "-days", "2", "-subj", "/CN=untrusted CA");
         c.signed("server", "127.0.0.1", "ca");
+        c.signed("server2", "127.0.0.1", "ca");
         c.signed("client", "jpatroni client", "ca");
         c.signed("stranger", "stranger", "other-ca");
         // the server key in the other encodings
@@ -57,7 +58,7 @@ public record TestCertificates(Path dir) {
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
                 "-subj", "/CN=" + cn);
         openssl("x509", "-req", "-in", name + ".csr", "-CA", ca + ".crt", "-CAkey", ca + ".key", "-CAcreateserial",
-                "-out", name + ".crt", "-days", "2", "-extfile", name.equals("server") ? "server.ext" : "client.ext");
+                "-out", name + ".crt", "-days", "2", "-extfile", name.startsWith("server") ? "server.ext" : "client.ext");
     }
 
     private void openssl(String... args) throws IOException, InterruptedException {
