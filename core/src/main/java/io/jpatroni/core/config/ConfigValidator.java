@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * {@code --validate-config}: every ERROR and WARNING for a merged raw configuration, in Patroni's
- * {@code <path> <value> <reason>} shape. Nothing here depends on the machine (no DNS, ports or binaries).
+ * {@code <path> <value> <reason>} shape. No DNS, ports or binaries are checked; the REST TLS key files
+ * are read (a certificate that cannot be loaded must stop the start as it stops validation).
  */
 public final class ConfigValidator {
 
