@@ -83,7 +83,8 @@ final class AccessCheck {
     }
 
     private boolean allowed(String peer) {
-        Optional<IpNetwork> literal = IpNetwork.parse(peer);
+        int scope = peer.indexOf('%'); // fe80::1%eth0: the zone does not take part in the comparison
+        Optional<IpNetwork> literal = IpNetwork.parse(scope < 0 ? peer : peer.substring(0, scope));
         if (literal.isEmpty() || peer.contains("/")) {
             return false;
         }
