@@ -1,7 +1,6 @@
 package io.jpatroni.core.config;
 
 import io.jpatroni.core.tls.ServerTls;
-import io.jpatroni.core.tls.TlsException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -203,7 +202,7 @@ final class ConfigBinder {
         return new RestApiConfig(listen, connect, auth, tls, access);
     }
 
-    /** The TLS keys (rest-api.md §2.3), loaded here so that start and --validate-config refuse unusable files alike. */
+    /** The TLS keys (rest-api.md §2.3): types and combinations; the files themselves are checked by TlsFileChecks. */
     private Optional<RestTlsConfig> restTls(Map<String, Object> s) {
         ServerTls.ClientAuth verify = ServerTls.ClientAuth.NONE;
         Object v = s.get("verify_client");
@@ -238,12 +237,7 @@ final class ConfigBinder {
                 string(s, "keyfile_password", "restapi.keyfile_password"),
                 string(s, "cafile", "restapi.cafile").filter(c -> !c.isEmpty()).map(Path::of),
                 string(s, "ciphers", "restapi.ciphers"), verify);
-        try {
-            tls.load();
-        } catch (TlsException e) {
-            p.error(e.key(), e.getMessage());
-        }
-        return Optional.of(tls);
+        return Optional.of(tls); // the files are read by TlsFileChecks: jpatronictl need not read the server's key
     }
 
     /** {@code restapi.allowlist}: a list of host names, IPs and networks; a network that does not parse is an error. */
@@ -1016,27 +1010,17 @@ final class ConfigBinder {
         }
     }
 
-    /** The client certificate and CA file of {@code ctl}, checked like the server's (the restapi fallbacks are checked there). */
+    /** The types of ctl's TLS keys; the files are checked by TlsFileChecks. */
     private void ctlTls(Map<String, Object> s) {
-        Optional<String> cacert = string(s, "cacert", "ctl.cacert").filter(c -> !c.isEmpty());
-        Optional<String> certfile = string(s, "certfile", "ctl.certfile").filter(c -> !c.isEmpty());
-        Optional<String> keyfile = string(s, "keyfile", "ctl.keyfile").filter(c -> !c.isEmpty());
-        Optional<String> password = string(s, "keyfile_password", "ctl.keyfile_password");
+        for (String f : List.of("cacert", "certfile", "keyfile", "keyfile_password")) {
+            string(s, f, "ctl." + f);
+        }
         if (s.get("insecure") != null && ValueParsers.boolish(s.get("insecure")).isEmpty()) {
             p.error("ctl.insecure", s.get("insecure"), "is not a boolean; write true or false");
         }
-        try {
-            if (cacert.isPresent()) {
-                io.jpatroni.core.tls.PemFiles.certificates(Path.of(cacert.get()), "ctl.cacert");
-            }
-            if (certfile.isPresent()) {
-                io.jpatroni.core.tls.KeyMaterial.load("ctl", Path.of(certfile.get()), keyfile.map(Path::of), password);
-            } else if (keyfile.isPresent()) {
-                p.error("ctl.keyfile", keyfile.get(), "is set but ctl.certfile is not; set ctl.certfile to the client"
-                        + " certificate");
-            }
-        } catch (TlsException e) {
-            p.error(e.key(), e.getMessage());
+        if (s.get("certfile") == null && s.get("keyfile") != null) {
+            p.error("ctl.keyfile", s.get("keyfile"), "is set but ctl.certfile is not; set ctl.certfile to the client"
+                    + " certificate");
         }
     }
 

@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * {@code --validate-config}: every ERROR and WARNING for a merged raw configuration, in Patroni's
- * {@code <path> <value> <reason>} shape. No DNS, ports or binaries are checked; the REST TLS key files
- * are read (a certificate that cannot be loaded must stop the start as it stops validation).
+ * {@code <path> <value> <reason>} shape. Nothing here depends on the machine (no DNS, ports or binaries)
+ * except the TLS certificate and key files, which must be readable for the daemon to start.
  */
 public final class ConfigValidator {
 
@@ -14,6 +14,12 @@ public final class ConfigValidator {
     }
 
     public static List<ConfigProblem> validate(Map<String, Object> raw) {
-        return ConfigBinder.bind(raw).problems();
+        ConfigBinder.Result result = ConfigBinder.bind(raw);
+        if (result.config().isEmpty()) {
+            return result.problems();
+        }
+        List<ConfigProblem> problems = new java.util.ArrayList<>(result.problems());
+        problems.addAll(TlsFileChecks.check(result.config().get())); // the key files the daemon would refuse
+        return problems;
     }
 }

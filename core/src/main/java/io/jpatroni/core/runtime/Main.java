@@ -10,6 +10,7 @@ import io.jpatroni.core.config.ConfigLoader;
 import io.jpatroni.core.config.ConfigProblem;
 import io.jpatroni.core.config.ConfigValidator;
 import io.jpatroni.core.config.PatroniConfig;
+import io.jpatroni.core.config.TlsFileChecks;
 import io.jpatroni.core.loop.HaLoop;
 import io.jpatroni.core.plugins.CoreVersion;
 import io.jpatroni.core.plugins.DcsFactory;
@@ -106,6 +107,12 @@ public final class Main {
             return 1;
         }
         PatroniConfig config = loaded.config();
+        List<ConfigProblem> unusableFiles = TlsFileChecks.check(config);
+        if (!unusableFiles.isEmpty()) {
+            unusableFiles.forEach(p -> err.println(p));
+            err.println("jpatroni: invalid configuration, not starting (run with --validate-config for details)");
+            return 1;
+        }
         Logging.configure(config.log());
         loaded.warnings().forEach(w -> LOG.warn("{}", w));
         try {

@@ -69,6 +69,14 @@ class RestTlsConfigTest {
     }
 
     @Test
+    void loadingTheConfigurationAloneReadsNoKeyFileSoJpatronictlNeedNotReadTheServersKey() throws Exception {
+        Map<String, Object> raw = TestConfigs.minimalWith(restapi("certfile: " + dir.resolve("unreadable.crt")));
+        PatroniConfig config = ConfigLoader.bind(raw).config();
+        assertEquals("https://10.0.0.1:8008/patroni", config.restapi().apiUrl());
+        assertEquals(List.of("restapi.certfile"), TlsFileChecks.check(config).stream().map(ConfigProblem::path).toList());
+    }
+
+    @Test
     void tlsKeysWithoutCertfileAreRefusedInsteadOfServingPlainHttp() throws Exception {
         assertEquals(List.of("restapi.keyfile"), errorPaths(restapi("keyfile: " + certs.path("server.key"))));
         assertEquals(List.of("restapi.verify_client"), errorPaths(restapi("verify_client: required")));
