@@ -26,7 +26,7 @@ public final class TlsFileChecks {
             try {
                 tls.load();
             } catch (TlsException e) {
-                problems.add(ConfigProblem.error(e.key(), "", e.getMessage()));
+                problems.add(problem(e));
             }
         });
         Map<String, Object> ctl = config.section("ctl");
@@ -41,9 +41,20 @@ public final class TlsFileChecks {
                         text(ctl, "keyfile_password"));
             }
         } catch (TlsException e) {
-            problems.add(ConfigProblem.error(e.key(), "", e.getMessage()));
+            problems.add(problem(e));
         }
         return problems;
+    }
+
+    /** {@code <key>  <reason>}: the message without the key it starts with, which the problem already names. */
+    private static ConfigProblem problem(TlsException e) {
+        String message = e.getMessage();
+        if (message.startsWith(e.key() + ": ")) {
+            message = message.substring(e.key().length() + 2);
+        } else if (message.startsWith(e.key() + " ")) {
+            message = message.substring(e.key().length() + 1);
+        }
+        return ConfigProblem.error(e.key(), "", message);
     }
 
     private static Optional<String> text(Map<String, Object> section, String key) {
