@@ -192,8 +192,13 @@ public final class HaLoop {
         }
         if (appliedParameters != null && (changed || reload) && local.running() && async.running().isEmpty()) {
             try {
-                pg.reload();
-                LOG.info("reloaded PostgreSQL configuration");
+                List<String> fileErrors = pg.reload();
+                if (fileErrors.isEmpty()) {
+                    LOG.info("reloaded PostgreSQL configuration");
+                } else {
+                    LOG.error("reloaded PostgreSQL configuration, but PostgreSQL reports {} error(s) in its"
+                            + " configuration files: {}", fileErrors.size(), fileErrors);
+                }
                 callbacks.fire("on_reload", state.role);
             } catch (PostgresException e) {
                 LOG.warn("could not reload PostgreSQL: {}", e.getMessage());

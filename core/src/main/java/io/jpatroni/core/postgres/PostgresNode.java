@@ -465,10 +465,42 @@ public final class PostgresNode implements AutoCloseable {
         }
     }
 
-    /** Rewrites the configuration files (keeping the recovery settings last written) and signals a reload. */
-    public void reload() throws PostgresException {
+    /**
+     * Rewrites the configuration files (keeping the recovery settings last written) and signals a reload.
+     * Returns the configuration file errors PostgreSQL reports (empty when the files read cleanly).
+     */
+    public List<String> reload() throws PostgresException {
         writeConfiguration(effectiveParameters(), Optional.ofNullable(lastTarget));
         pgCtlReload();
+        return configFileErrors();
+    }
+
+    /**
+     * pg_ctl reload succeeds whatever the files hold: PostgreSQL then keeps its old settings, and a file
+     * it cannot parse makes the next start fail. pg_file_settings parses the files afresh when read.
+     * "setting could not be applied" only means a restart is pending, which is reported elsewhere.
+     */
+    List<String> configFileErrors() {
+        try {
+            List<String> errors = withConnection("pg_file_settings", c -> {
+                List<String> out = new java.util.ArrayList<>();
+                try (java.sql.Statement st = c.createStatement();
+                     java.sql.ResultSet rs = st.executeQuery("SELECT sourcefile, sourceline, name, error"
+                             + " FROM pg_catalog.pg_file_settings WHERE error IS NOT NULL"
+                             + " AND error <> 'setting could not be applied' LIMIT 20")) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1) + ":" + rs.getInt(2) + (rs.getString(3) == null ? "" : " "
+                                + rs.getString(3)) + ": " + rs.getString(4));
+                    }
+                }
+                return out;
+            });
+            errors.forEach(e -> log.error("PostgreSQL configuration file error: {}", e));
+            return errors;
+        } catch (PostgresException e) {
+            log.warn("could not read pg_file_settings after the reload: {}", e.getMessage());
+            return List.of();
+        }
     }
 
     /** A running standby follows {@code upstream} from now on: primary_conninfo is reloadable on PG >= 13. */
