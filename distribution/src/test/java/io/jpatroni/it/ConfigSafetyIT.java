@@ -162,6 +162,21 @@ class ConfigSafetyIT {
         }
     }
 
+    @Test
+    @Order(5)
+    void aReloadThatPostgresqlCannotParseIsReportedNotClaimedAsSuccess() throws Exception {
+        // a valid name and a single-line value, but one PostgreSQL rejects: only pg_file_settings tells
+        assertEquals(200, send("PATCH", "{\"postgresql\":{\"parameters\":{\"work_mem\":\"lots\"}}}").statusCode());
+        await("the file error logged", Duration.ofSeconds(30), () -> {
+            String log = Files.readString(node.log());
+            return log.contains("PostgreSQL configuration file error") && log.contains("work_mem")
+                    && log.contains("PostgreSQL reports 1 error(s) in its configuration files");
+        });
+        assertEquals("13MB", show("work_mem"), "PostgreSQL kept its previous value");
+        assertEquals(200, send("PATCH", "{\"postgresql\":{\"parameters\":{\"work_mem\":\"8MB\"}}}").statusCode());
+        await("work_mem 8MB", Duration.ofSeconds(30), () -> "8MB".equals(show("work_mem")));
+    }
+
     private HttpResponse<String> send(String method, String body) throws Exception {
         return request(method, "/config", body);
     }

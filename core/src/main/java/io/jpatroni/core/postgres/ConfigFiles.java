@@ -163,7 +163,7 @@ final class ConfigFiles {
     private static void appendSetting(StringBuilder sb, String name, String value) {
         java.util.Optional<String> problem = ConfText.parameterProblem(name, value);
         if (problem.isPresent()) {
-            LOG.error("not writing parameter \"{}\" to postgresql.conf: it {}", ConfText.shown(name),
+            LOG.error("not writing parameter {} to postgresql.conf: it {}", ConfText.shown(name),
                     problem.get());
             return;
         }

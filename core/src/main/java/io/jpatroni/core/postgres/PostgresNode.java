@@ -478,7 +478,8 @@ public final class PostgresNode implements AutoCloseable {
     /**
      * pg_ctl reload succeeds whatever the files hold: PostgreSQL then keeps its old settings, and a file
      * it cannot parse makes the next start fail. pg_file_settings parses the files afresh when read.
-     * "setting could not be applied" only means a restart is pending, which is reported elsewhere.
+     * An invalid value shows as "setting could not be applied"; "cannot be changed without restarting the
+     * server" only means a restart is pending, which is reported elsewhere (pending_restart).
      */
     List<String> configFileErrors() {
         try {
@@ -487,7 +488,7 @@ public final class PostgresNode implements AutoCloseable {
                 try (java.sql.Statement st = c.createStatement();
                      java.sql.ResultSet rs = st.executeQuery("SELECT sourcefile, sourceline, name, error"
                              + " FROM pg_catalog.pg_file_settings WHERE error IS NOT NULL"
-                             + " AND error <> 'setting could not be applied' LIMIT 20")) {
+                             + " AND error NOT LIKE '%without restarting the server' LIMIT 20")) {
                     while (rs.next()) {
                         out.add(rs.getString(1) + ":" + rs.getInt(2) + (rs.getString(3) == null ? "" : " "
                                 + rs.getString(3)) + ": " + rs.getString(4));
