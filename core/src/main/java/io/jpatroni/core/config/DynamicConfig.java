@@ -195,7 +195,8 @@ public record DynamicConfig(int ttl, int loopWait, int retryTimeout, long maximu
 
     /** {@code max_timelines_history}, 0 = unlimited. */
     public int maxTimelinesHistory() {
-        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, ValueParsers.parseInt(raw.get("max_timelines_history"), null).orElse(0)));
+        long n = ValueParsers.parseInt(raw.get("max_timelines_history"), null).orElse(0);
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, n));
     }
 
     /** {@code member_slots_ttl} in seconds (time units accepted), 1800 by default. */
