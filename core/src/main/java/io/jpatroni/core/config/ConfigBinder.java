@@ -44,6 +44,8 @@ final class ConfigBinder {
     private static final Set<String> RESTAPI_KEYS = Set.of("listen", "connect_address", "authentication", "certfile",
             "keyfile", "keyfile_password", "cafile", "ciphers", "verify_client", "allowlist", "allowlist_include_members",
             "http_extra_headers", "https_extra_headers", "request_queue_size", "thread_pool_size", "server_tokens");
+    /** Patroni sets no upper bound; each REST thread costs a stack, and 5 serve a busy cluster. */
+    private static final int MAX_REST_THREADS = 256;
     private static final Set<String> CTL_KEYS = Set.of("authentication", "insecure", "cacert", "certfile", "keyfile",
             "keyfile_password");
     private static final Set<String> LOG_KEYS = Set.of("type", "level", "traceback_level", "format", "dateformat",
@@ -225,10 +227,28 @@ final class ConfigBinder {
         for (String f : List.of("certfile", "keyfile", "keyfile_password", "cafile", "ciphers", "server_tokens")) {
             string(s, f, "restapi." + f);
         }
+        int queue = (int) boundedInt(s, "request_queue_size", "restapi.request_queue_size", 0, 4096,
+                RestApiConfig.DEFAULT_REQUEST_QUEUE_SIZE);
+        int threads = (int) boundedInt(s, "thread_pool_size", "restapi.thread_pool_size", 5, MAX_REST_THREADS,
+                RestApiConfig.DEFAULT_THREAD_POOL_SIZE);
         if (listen == null) {
             return null;
         }
-        return new RestApiConfig(listen, connect, auth);
+        return new RestApiConfig(listen, connect, auth, queue, threads);
+    }
+
+    /** An integer in [min, max] (Patroni's bounds), else an error naming both and the default used. */
+    private long boundedInt(Map<String, Object> s, String key, String path, long min, long max, long dflt) {
+        Object v = s.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        OptionalLong n = v instanceof Boolean ? OptionalLong.empty() : ValueParsers.parseInt(v, null);
+        if (n.isEmpty() || n.getAsLong() < min || n.getAsLong() > max) {
+            p.error(path, v, "is not an integer from " + min + " to " + max + " (default " + dflt + ")");
+            return dflt;
+        }
+        return n.getAsLong();
     }
 
     private void warnLocalAddress(String path, HostPort hp) {

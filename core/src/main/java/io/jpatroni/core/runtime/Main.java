@@ -14,6 +14,7 @@ import io.jpatroni.core.loop.HaLoop;
 import io.jpatroni.core.plugins.CoreVersion;
 import io.jpatroni.core.plugins.DcsFactory;
 import io.jpatroni.core.postgres.PostgresNode;
+import io.jpatroni.core.rest.RestLimits;
 import io.jpatroni.core.rest.RestServer;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -161,6 +162,7 @@ public final class Main {
             RestServer rest = new RestServer(config.restapi().listen().host(), config.restapi().listen().port(), loop.restView(),
                     config.restapi().authentication().map(a -> a.username() + ":" + a.password().orElse("")),
                     loop.operations());
+            rest.limits(new RestLimits(config.restapi().requestQueueSize(), config.restapi().threadPoolSize()));
             try {
                 rest.start();
             } catch (RuntimeException e) {
