@@ -124,8 +124,7 @@ public final class RestServer {
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, NO_REQUEST_TIMEOUT_MS)
                 .setSocketOption(Options.KEEP_ALIVE, true)
                 .setSocketOption(Options.TCP_NODELAY, true)
-                // Patroni's meaning of request_queue_size: the listen backlog
-                .setSocketOption(Options.BACKLOG, limits.requestQueueSize())
+                .setSocketOption(Options.BACKLOG, limits.listenBacklog())
                 .setSocketOption(Options.CONNECTION_HIGH_WATER, MAX_CONNECTIONS)
                 .setSocketOption(Options.CONNECTION_LOW_WATER, RESUME_ACCEPTING_BELOW)
                 .setWorkerOption(Options.WORKER_NAME, "rest")
