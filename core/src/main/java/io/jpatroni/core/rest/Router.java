@@ -58,6 +58,9 @@ final class Router implements HttpHandler {
             response = respond(exchange, method);
         } catch (RestError e) {
             response = e.response();
+        } catch (VirtualMachineError e) {
+            io.jpatroni.core.runtime.FatalErrorGuard.report(e); // Undertow would swallow it: PostgreSQL must be stopped
+            throw e;
         } catch (Exception e) {
             LOG.warn("Exception while handling {} {}", method, exchange.getRequestPath(), e);
             response = new RestResponse.ErrorPage(500);
