@@ -153,6 +153,7 @@ public final class HaLoop {
 
     /** One iteration; errors are logged as Patroni does and never escape, except fatal ones. */
     void runOnce() {
+        FaultInjection.beforeIteration();
         String message;
         try {
             message = iterate();
@@ -463,13 +464,17 @@ public final class HaLoop {
     public void releaseLockAfterFatal(Duration limit) {
         ClusterView cluster = view.lastCluster;
         if (!state.leaderFlag || cluster == null || pg.isRunning()) {
+            LOG.info("not releasing the leader key: leader flag {}, cluster known {}, postgres running {}",
+                    state.leaderFlag, cluster != null, pg.isRunning());
             return;
         }
+        LOG.info("releasing the leader key after the fatal error");
         Thread release = new Thread(() -> {
             try {
                 executor.releaseLockAfterStop(cluster);
-            } catch (RuntimeException e) {
-                LOG.warn("could not release the leader key: {}", e.getMessage());
+            } catch (RuntimeException | VirtualMachineError e) {
+                // the lock then expires after ttl, as after a crash; PostgreSQL is already stopped
+                LOG.warn("could not release the leader key: {}", e.toString());
             }
         }, "jpatroni-fatal-release");
         release.setDaemon(true);
