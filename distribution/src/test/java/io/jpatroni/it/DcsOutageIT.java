@@ -45,6 +45,33 @@ class DcsOutageIT {
                 () -> isReadOnlyAndRunning(primary));
     }
 
+    /**
+     * A frozen etcd (SIGSTOP) answers nothing but keeps its sockets open: every DCS call must time
+     * out by itself, and the demotion's stop must be bounded, for the primary to go read-only in time.
+     */
+    @Test
+    void aPrimaryWhoseEtcdFreezesStopsAcceptingWritesBeforeItsLockCanExpire() throws Exception {
+        cluster = new ClusterHarness(1, TTL, 2);
+        cluster.startAll();
+        Node primary = cluster.nodes.get(0);
+        await("the single node to bootstrap as primary", Duration.ofSeconds(90),
+                () -> ClusterHarness.acceptsWrites(primary));
+        long lastRenewalAtMost = System.nanoTime();
+        cluster.etcd.freeze(true);
+        try {
+            Duration readOnly = await("the primary to stop accepting writes", Duration.ofSeconds(TTL + 10),
+                    () -> !ClusterHarness.acceptsWrites(primary));
+            double seconds = (System.nanoTime() - lastRenewalAtMost) / 1e9;
+            System.out.printf("etcd frozen: primary refused writes %.1f s later (ttl %d s)%n", seconds, TTL);
+            assertTrue(readOnly.toSeconds() < TTL, "still writable " + readOnly.toSeconds() + " s after etcd froze");
+        } finally {
+            cluster.etcd.freeze(false);
+        }
+        await("the primary back once etcd answers again", Duration.ofSeconds(60),
+                () -> ClusterHarness.acceptsWrites(primary));
+        assertTrue(primary.daemon.isAlive());
+    }
+
     private static boolean isReadOnlyAndRunning(Node node) {
         try (var c = node.connect(); var st = c.createStatement();
              var rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
