@@ -34,6 +34,7 @@ class DcsOutageIT {
         Node primary = cluster.nodes.get(0);
         await("the single node to bootstrap as primary", Duration.ofSeconds(90),
                 () -> ClusterHarness.acceptsWrites(primary));
+        holdsTheLock(primary);
         long lastRenewalAtMost = System.nanoTime();
         cluster.etcd.kill();
         Duration readOnly = await("the primary to stop accepting writes", Duration.ofSeconds(TTL + 10),
@@ -56,6 +57,7 @@ class DcsOutageIT {
         Node primary = cluster.nodes.get(0);
         await("the single node to bootstrap as primary", Duration.ofSeconds(90),
                 () -> ClusterHarness.acceptsWrites(primary));
+        holdsTheLock(primary);
         long lastRenewalAtMost = System.nanoTime();
         cluster.etcd.freeze(true);
         try {
@@ -70,6 +72,14 @@ class DcsOutageIT {
         await("the primary back once etcd answers again", Duration.ofSeconds(60),
                 () -> ClusterHarness.acceptsWrites(primary));
         assertTrue(primary.daemon.isAlive());
+    }
+
+    /**
+     * PostgreSQL accepts writes a moment before the bootstrap's keys and the lock are written: the
+     * outage must start once the node is the leader (GET /primary answers 200 only then).
+     */
+    static void holdsTheLock(Node node) throws Exception {
+        await("the node to hold the leader lock", Duration.ofSeconds(30), () -> node.rest("GET", "/primary") == 200);
     }
 
     private static boolean isReadOnlyAndRunning(Node node) {
