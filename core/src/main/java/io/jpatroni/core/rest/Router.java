@@ -170,6 +170,9 @@ final class Router implements HttpHandler {
             response = endpoint.handle(request);
         } catch (RestError e) {
             response = e.response();
+        } catch (VirtualMachineError e) {
+            io.jpatroni.core.runtime.FatalErrorGuard.report(e); // Undertow would swallow it: PostgreSQL must be stopped
+            throw e;
         } catch (Exception e) {
             LOG.warn("Exception while handling {} {}", request.method(), request.path(), e);
             response = new RestResponse.ErrorPage(500);
