@@ -84,6 +84,8 @@ final class ClusterHarness implements AutoCloseable {
         final int restPort;
         final Path dir;
         final Path config;
+        /** Extra environment for the daemon (e.g. JPATRONI_JAVA_OPTS), set before {@link #start()}. */
+        final Map<String, String> environment = new java.util.HashMap<>();
         Process daemon;
 
         Node(String name, int pgPort, int restPort, Path dir, Path config) {
@@ -113,6 +115,7 @@ final class ClusterHarness implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
             builder.environment().keySet().removeIf(k -> k.startsWith("PATRONI_"));
+            builder.environment().putAll(environment);
             daemon = builder.start();
         }
 

@@ -34,6 +34,7 @@ class DcsOutageIT {
         Node primary = cluster.nodes.get(0);
         await("the single node to bootstrap as primary", Duration.ofSeconds(90),
                 () -> ClusterHarness.acceptsWrites(primary));
+        holdsTheLock(primary);
         long lastRenewalAtMost = System.nanoTime();
         cluster.etcd.kill();
         Duration readOnly = await("the primary to stop accepting writes", Duration.ofSeconds(TTL + 10),
@@ -43,6 +44,42 @@ class DcsOutageIT {
         assertTrue(readOnly.toSeconds() < TTL, "still writable " + readOnly.toSeconds() + " s after losing etcd");
         await("PostgreSQL back up read-only (demoted, not left stopped)", Duration.ofSeconds(30),
                 () -> isReadOnlyAndRunning(primary));
+    }
+
+    /**
+     * A frozen etcd (SIGSTOP) answers nothing but keeps its sockets open: every DCS call must time
+     * out by itself, and the demotion's stop must be bounded, for the primary to go read-only in time.
+     */
+    @Test
+    void aPrimaryWhoseEtcdFreezesStopsAcceptingWritesBeforeItsLockCanExpire() throws Exception {
+        cluster = new ClusterHarness(1, TTL, 2);
+        cluster.startAll();
+        Node primary = cluster.nodes.get(0);
+        await("the single node to bootstrap as primary", Duration.ofSeconds(90),
+                () -> ClusterHarness.acceptsWrites(primary));
+        holdsTheLock(primary);
+        long lastRenewalAtMost = System.nanoTime();
+        cluster.etcd.freeze(true);
+        try {
+            Duration readOnly = await("the primary to stop accepting writes", Duration.ofSeconds(TTL + 10),
+                    () -> !ClusterHarness.acceptsWrites(primary));
+            double seconds = (System.nanoTime() - lastRenewalAtMost) / 1e9;
+            System.out.printf("etcd frozen: primary refused writes %.1f s later (ttl %d s)%n", seconds, TTL);
+            assertTrue(readOnly.toSeconds() < TTL, "still writable " + readOnly.toSeconds() + " s after etcd froze");
+        } finally {
+            cluster.etcd.freeze(false);
+        }
+        await("the primary back once etcd answers again", Duration.ofSeconds(60),
+                () -> ClusterHarness.acceptsWrites(primary));
+        assertTrue(primary.daemon.isAlive());
+    }
+
+    /**
+     * PostgreSQL accepts writes a moment before the bootstrap's keys and the lock are written: the
+     * outage must start once the node is the leader (GET /primary answers 200 only then).
+     */
+    static void holdsTheLock(Node node) throws Exception {
+        await("the node to hold the leader lock", Duration.ofSeconds(30), () -> node.rest("GET", "/primary") == 200);
     }
 
     private static boolean isReadOnlyAndRunning(Node node) {

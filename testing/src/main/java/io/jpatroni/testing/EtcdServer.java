@@ -123,6 +123,17 @@ public final class EtcdServer implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGSTOP (true) or SIGCONT (false): a frozen server keeps its connections open and answers
+     * nothing, the hardest case for a client's timeouts (a VM pause, a stuck disk).
+     */
+    public void freeze(boolean frozen) throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) {
+            new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(process.pid())).inheritIO()
+                    .start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     /** Runs {@code etcdctl} against this server and returns its standard output. */
     public byte[] etcdctl(String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/etcdctl", "--endpoints", clientUrl()));

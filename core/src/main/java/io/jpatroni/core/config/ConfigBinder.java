@@ -46,11 +46,15 @@ final class ConfigBinder {
     private static final Set<String> RESTAPI_KEYS = Set.of("listen", "connect_address", "authentication", "certfile",
             "keyfile", "keyfile_password", "cafile", "ciphers", "verify_client", "allowlist", "allowlist_include_members",
             "http_extra_headers", "https_extra_headers", "request_queue_size", "thread_pool_size", "server_tokens");
+    /** Patroni sets no upper bound; each REST thread costs a stack, and 5 serve a busy cluster. */
+    private static final int MAX_REST_THREADS = 256;
     private static final Set<String> CTL_KEYS = Set.of("authentication", "insecure", "cacert", "certfile", "keyfile",
             "keyfile_password");
     private static final Set<String> LOG_KEYS = Set.of("type", "level", "traceback_level", "format", "dateformat",
             "static_fields", "max_queue_size", "dir", "mode", "file_num", "file_size", "loggers",
             "deduplicate_heartbeat_logs");
+    /** Patroni's default plain format: accepted, since it is what jpatroni writes anyway. */
+    private static final String DEFAULT_LOG_FORMAT = "%(asctime)s %(levelname)s: %(message)s";
     private static final Set<String> LOG_LEVELS = Set.of("DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL", "CRITICAL");
     private static final Set<String> WATCHDOG_KEYS = Set.of("mode", "device", "safety_margin", "driver");
     private static final Set<String> ETCD_KEYS = Set.of("host", "hosts", "url", "proxy", "srv", "srv_suffix", "protocol",
@@ -109,6 +113,12 @@ final class ConfigBinder {
             p.error("scope", "is not defined. Give the cluster a name, e.g. scope: batman");
         }
         String namespace = string(raw, "namespace", "namespace").orElse("/service");
+        dcsKeyPart("name", name);
+        dcsKeyPart("scope", scope);
+        if (namespace.contains("..") || !ConfText.isSingleLine(namespace)) {
+            p.error("namespace", namespace, "must not contain '..' or line breaks: it is the prefix of every DCS key"
+                    + " (e.g. namespace: /service)");
+        }
         topLevelKeys();
 
         RestApiConfig restapi = restapi();
@@ -125,6 +135,26 @@ final class ConfigBinder {
             return null;
         }
         return new PatroniConfig(name, scope, namespace, restapi, dcs, bootstrap, postgresql, watchdog, tags, log, raw);
+    }
+
+    /**
+     * The member name and the scope become DCS keys ({@code /service/<scope>/members/<name>}) and file names:
+     * a '/' or '..' would let a node write over another cluster's or member's keys.
+     */
+    private void dcsKeyPart(String path, String value) {
+        if (value == null) {
+            return;
+        }
+        String fix = "; use letters, digits, '-', '_' or '.' (e.g. " + (path.equals("name") ? "node1" : "batman") + ")";
+        if (value.isEmpty()) {
+            p.error(path, value, "is an empty string" + fix);
+        } else if (value.contains("/") || value.contains("..")) {
+            p.error(path, value, "must not contain '/' or '..': it is part of DCS keys and file names" + fix);
+        } else if (value.chars().anyMatch(Character::isISOControl)) {
+            p.error(path, value, "must not contain control characters (line breaks, tabs, NUL)" + fix);
+        } else if (!value.strip().equals(value)) {
+            p.error(path, value, "has leading or trailing whitespace" + fix);
+        }
     }
 
     private void topLevelKeys() {
@@ -196,10 +226,14 @@ final class ConfigBinder {
         RestAccessConfig access = new RestAccessConfig(allowlist(s), truthyWarning(s, "allowlist_include_members",
                 "restapi.allowlist_include_members"), extraHeaders(s, "http_extra_headers"),
                 extraHeaders(s, "https_extra_headers"));
+        int queue = (int) boundedInt(s, "request_queue_size", "restapi.request_queue_size", 0, 4096,
+                RestApiConfig.DEFAULT_REQUEST_QUEUE_SIZE);
+        int threads = (int) boundedInt(s, "thread_pool_size", "restapi.thread_pool_size", 5, MAX_REST_THREADS,
+                RestApiConfig.DEFAULT_THREAD_POOL_SIZE);
         if (listen == null) {
             return null;
         }
-        return new RestApiConfig(listen, connect, auth, tls, access);
+        return new RestApiConfig(listen, connect, auth, queue, threads, tls, access);
     }
 
     /** The TLS keys (rest-api.md §2.3): types and combinations; the files themselves are checked by TlsFileChecks. */
@@ -294,6 +328,20 @@ final class ConfigBinder {
             out.put(name, text);
         }
         return out;
+    }
+
+    /** An integer in [min, max] (Patroni's bounds), else an error naming both and the default used. */
+    private long boundedInt(Map<String, Object> s, String key, String path, long min, long max, long dflt) {
+        Object v = s.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        OptionalLong n = v instanceof Boolean ? OptionalLong.empty() : ValueParsers.parseInt(v, null);
+        if (n.isEmpty() || n.getAsLong() < min || n.getAsLong() > max) {
+            p.error(path, v, "is not an integer from " + min + " to " + max + " (default " + dflt + ")");
+            return dflt;
+        }
+        return n.getAsLong();
     }
 
     private void warnLocalAddress(String path, HostPort hp) {
@@ -425,11 +473,11 @@ final class ConfigBinder {
 
         String method = string(s, "method", "bootstrap.method").orElse("initdb");
         if (!method.equals("initdb")) {
-            Object section = s.get(method);
-            if (!(section instanceof Map<?, ?> m) || m.get("command") == null) {
-                p.warn("bootstrap.method", method, "has no section bootstrap." + method + " with a command: initdb is used");
-                method = "initdb";
-            }
+            // a custom bootstrap method would be skipped in favour of initdb: a new, empty cluster instead of the
+            // restored one the operator asked for
+            p.error("bootstrap.method", method, DynamicConfigRules.NOT_IMPLEMENTED + " (custom bootstrap methods)"
+                    + ": remove bootstrap.method (or set it to initdb) and restore the data another way");
+            method = "initdb";
         }
         Set<String> known = new LinkedHashSet<>(BOOTSTRAP_KEYS);
         s.forEach((k, v) -> {
@@ -443,6 +491,7 @@ final class ConfigBinder {
         List<String> initdb = OptionRenderer.render("initdb", s.get("initdb"), "bootstrap.initdb",
                 OptionRenderer.INITDB_FORBIDDEN, true, p);
         List<String> pgHba = lines(s, "pg_hba", "bootstrap.pg_hba");
+        singleLines(pgHba, "bootstrap.pg_hba");
 
         List<BootstrapUser> users = new ArrayList<>();
         if (s.containsKey("users")) {
@@ -479,56 +528,43 @@ final class ConfigBinder {
         return Optional.of(new BootstrapConfig(dcs, method, initdb, pgHba, users, post));
     }
 
-    /** Checks a dynamic configuration map (bootstrap.dcs): timing must be integers, the rest is lenient. */
+    /**
+     * Checks a dynamic configuration map (bootstrap.dcs) with the rules PATCH /config applies
+     * ({@link DynamicConfigRules}): what a running cluster would refuse, a new one does not start with.
+     */
     private void dynamic(Map<String, Object> dcs, String path) {
-        List<String> warnings = new ArrayList<>();
-        try {
-            DynamicConfig.fromMap(dcs, warnings);
-        } catch (ConfigException e) {
-            for (ConfigProblem cp : e.problems()) {
-                p.addAll(List.of(new ConfigProblem(cp.severity(), path + "." + cp.path(), cp.value(), cp.reason())));
-            }
+        List<ConfigProblem> errors = DynamicConfig.check(dcs);
+        for (ConfigProblem cp : errors) {
+            p.addAll(List.of(new ConfigProblem(cp.severity(), path + "." + cp.path(), cp.value(), cp.reason())));
         }
-        for (String w : warnings) {
-            p.warn(path, w);
+        if (errors.isEmpty()) {
+            List<String> repairs = new ArrayList<>();
+            try {
+                DynamicConfig.fromMap(dcs, repairs);
+            } catch (ConfigException e) {
+                p.addAll(e.problems()); // not expected after the rules passed
+            }
+            repairs.forEach(r -> p.warn(path, r));
         }
         unknownKeys(dcs, path, DYNAMIC_KEYS);
-        Object sync = dcs.get("synchronous_mode");
-        if (sync != null && ValueParsers.boolish(sync).isEmpty()
-                && !(sync instanceof String s && s.equalsIgnoreCase("quorum"))) {
-            p.warn(path + ".synchronous_mode", sync, "is not a boolean or quorum; synchronous mode stays off");
-        }
-        for (String b : List.of("synchronous_mode_strict", "failsafe_mode", "check_timeline", "pause")) {
-            if (dcs.get(b) != null && ValueParsers.boolish(dcs.get(b)).isEmpty()) {
-                p.warn(path + "." + b, dcs.get(b), "is not a boolean; treated as false");
-            }
-        }
-        Object count = dcs.get("synchronous_node_count");
-        if (count != null && ValueParsers.parseInt(count, null).orElse(0) < 1) {
-            p.warn(path + ".synchronous_node_count", count, "must be an integer >= 1");
-        }
-        Map<String, Object> standby = section(dcs, "standby_cluster", path + ".standby_cluster", false);
+        Map<String, Object> standby = dcs.get("standby_cluster") instanceof Map<?, ?>
+                ? section(dcs, "standby_cluster", path + ".standby_cluster", false) : null;
         if (standby != null) {
             unknownKeys(standby, path + ".standby_cluster", Set.copyOf(DynamicConfig.STANDBY_KEYS));
         }
-        Map<String, Object> pg = section(dcs, "postgresql", path + ".postgresql", false);
-        if (pg == null) {
-            return;
+        if (!(dcs.get("postgresql") instanceof Map<?, ?>)) {
+            return; // absent, or reported by the rules
         }
+        Map<String, Object> pg = section(dcs, "postgresql", path + ".postgresql", false);
         for (String k : pg.keySet()) {
             if (LOCAL_ONLY_POSTGRESQL.contains(k)) {
                 p.warn(path + ".postgresql." + k, "ignored: it can only be set in the local postgresql section");
             }
         }
-        Map<String, Object> params = section(pg, "parameters", path + ".postgresql.parameters", false);
-        if (params != null) {
-            checkControlledValues(params, path + ".postgresql.parameters");
+        if (pg.get("parameters") instanceof Map<?, ?>) {
+            checkControlledValues(section(pg, "parameters", path + ".postgresql.parameters", false),
+                    path + ".postgresql.parameters");
         }
-        lines(pg, "pg_hba", path + ".postgresql.pg_hba");
-        if (pg.get("use_slots") != null && ValueParsers.boolish(pg.get("use_slots")).isEmpty()) {
-            p.warn(path + ".postgresql.use_slots", pg.get("use_slots"), "is not a boolean; replication slots are not used");
-        }
-        truthyWarning(pg, "use_pg_rewind", path + ".postgresql.use_pg_rewind");
     }
 
     private void checkControlledValues(Map<String, Object> params, String path) {
@@ -688,6 +724,7 @@ final class ConfigBinder {
         } else {
             Map<String, Object> params = section(s, "parameters", "postgresql.parameters", false);
             if (params != null) {
+                p.addAll(DynamicConfigRules.parameters(params, "postgresql.parameters"));
                 params.forEach((k, v) -> {
                     if (CONTROLLED_PARAMETERS.contains(k)) {
                         p.warn("postgresql.parameters." + k, v, "ignored: Patroni controls " + k
@@ -700,6 +737,8 @@ final class ConfigBinder {
         }
         List<String> pgHba = lines(s, "pg_hba", "postgresql.pg_hba");
         List<String> pgIdent = lines(s, "pg_ident", "postgresql.pg_ident");
+        singleLines(pgHba, "postgresql.pg_hba");
+        singleLines(pgIdent, "postgresql.pg_ident");
 
         Optional<Boolean> usePgRewind = s.containsKey("use_pg_rewind")
                 ? Optional.of(truthyWarning(s, "use_pg_rewind", "postgresql.use_pg_rewind")) : Optional.empty();
@@ -731,6 +770,14 @@ final class ConfigBinder {
         if (methods.isEmpty()) {
             methods.add("basebackup");
         }
+        for (int i = 0; i < methods.size(); i++) {
+            if (!methods.get(i).equals("basebackup")) {
+                // replicas would silently be cloned with pg_basebackup instead
+                p.error("postgresql." + methodsKey + "." + i, methods.get(i), DynamicConfigRules.NOT_IMPLEMENTED
+                        + " as a replica method: only basebackup is; write create_replica_methods:"
+                        + " [basebackup]");
+            }
+        }
         for (String method : methods) {
             known.add(method);
             if (!method.equals("basebackup") && s.get(method) != null && !(s.get(method) instanceof Map<?, ?>)) {
@@ -747,6 +794,9 @@ final class ConfigBinder {
                 OptionRenderer.BASEBACKUP_FORBIDDEN, false, p);
 
         Map<String, Object> recoveryConf = section(s, "recovery_conf", "postgresql.recovery_conf", false);
+        if (recoveryConf != null) {
+            p.addAll(DynamicConfigRules.parameters(recoveryConf, "postgresql.recovery_conf"));
+        }
         Map<String, String> callbacks = new LinkedHashMap<>();
         Map<String, Object> cb = section(s, "callbacks", "postgresql.callbacks", false);
         if (cb != null) {
@@ -859,7 +909,12 @@ final class ConfigBinder {
                 switch (str.toLowerCase(Locale.ROOT)) {
                     case "off", "disable", "disabled" -> mode = WatchdogConfig.Mode.OFF;
                     case "auto", "automatic" -> mode = WatchdogConfig.Mode.AUTOMATIC;
-                    case "require", "required" -> mode = WatchdogConfig.Mode.REQUIRED;
+                    case "require", "required" -> {
+                        // nothing would arm a watchdog: the promise "no watchdog, no leader" would be broken silently
+                        p.error("watchdog.mode", v, DynamicConfigRules.NOT_IMPLEMENTED + " (no watchdog"
+                                + " device is driven): set watchdog.mode to off");
+                        mode = WatchdogConfig.Mode.REQUIRED;
+                    }
                     default -> {
                         p.warn("watchdog.mode", v, "is not a watchdog mode (off, automatic, required): watchdog is off");
                         mode = WatchdogConfig.Mode.OFF;
@@ -870,6 +925,10 @@ final class ConfigBinder {
                         + (Boolean.TRUE.equals(v) ? " (YAML reads on/yes as true: write automatic or required)" : ""));
                 mode = WatchdogConfig.Mode.OFF;
             }
+        }
+        if (mode == WatchdogConfig.Mode.AUTOMATIC && s.containsKey("mode")) {
+            p.warn("watchdog.mode", s.get("mode"), "no watchdog is used: jpatroni does not drive a watchdog device yet"
+                    + " (set watchdog.mode to off to silence this)");
         }
         String device = string(s, "device", "watchdog.device").orElse("/dev/watchdog");
         int margin = 5;
@@ -977,8 +1036,16 @@ final class ConfigBinder {
             });
         }
         Object type = s.get("type");
-        if (type != null && !Set.of("plain", "json").contains(String.valueOf(type))) {
+        if ("json".equals(type)) {
+            p.error("log.type", type, DynamicConfigRules.NOT_IMPLEMENTED + " (JSON logs): remove log.type"
+                    + " (or set it to plain)");
+        } else if (type != null && !"plain".equals(type)) {
             p.warn("log.type", type, "is not plain or json; plain is used");
+        }
+        Object format = s.get("format");
+        if (format != null && !DEFAULT_LOG_FORMAT.equals(format)) {
+            p.error("log.format", format, DynamicConfigRules.NOT_IMPLEMENTED + " (custom log formats): remove"
+                    + " log.format (the format is " + DEFAULT_LOG_FORMAT + ")");
         }
         return new LogConfig(level, dir, fileNum, fileSize, loggers);
     }
@@ -1094,6 +1161,16 @@ final class ConfigBinder {
             }
         }
         return out;
+    }
+
+    /** Lines written to pg_hba.conf / pg_ident.conf: a line break inside one item would add rules of its own. */
+    private void singleLines(List<String> lines, String path) {
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int index = i;
+            ConfText.lineBreakProblem(line).ifPresent(why -> p.error(path + "." + index, line,
+                    why + ": write one list item per line"));
+        }
     }
 
     /** Python truthiness, warning when a quoted "false"/"off" would surprise the user by counting as true. */

@@ -48,12 +48,14 @@ public record DynamicConfig(int ttl, int loopWait, int retryTimeout, long maximu
     public static DynamicConfig fromMap(Map<String, Object> raw, List<String> warnings) throws ConfigException {
         Map<String, Object> m = raw == null ? Map.of() : raw;
         List<ConfigProblem> errors = new ArrayList<>();
-        int ttl = timingInt(m, "ttl", 30, errors);
-        int loopWait = timingInt(m, "loop_wait", 10, errors);
-        int retryTimeout = timingInt(m, "retry_timeout", 10, errors);
+        long ttl = timingSeconds(m, "ttl", 30, errors);
+        long loopWait = timingSeconds(m, "loop_wait", 10, errors);
+        long retryTimeout = timingSeconds(m, "retry_timeout", 10, errors);
         if (!errors.isEmpty()) {
             throw new ConfigException(errors);
         }
+        // long arithmetic throughout: 2 × retry_timeout must not wrap (retry_timeout 1500000000 once did,
+        // passed the rule below with a negative sum and left the leader unable to demote in time)
         if (ttl < MIN_TTL) {
             warnings.add("ttl=" + ttl + " is below the minimum " + MIN_TTL + "; using " + MIN_TTL);
             ttl = MIN_TTL;
@@ -68,13 +70,13 @@ public record DynamicConfig(int ttl, int loopWait, int retryTimeout, long maximu
             retryTimeout = MIN_RETRY_TIMEOUT;
         }
         if (1 + 2 * retryTimeout > ttl) {
-            int newRetry = (ttl - 1) / 2;
+            long newRetry = (ttl - 1) / 2;
             warnings.add("loop_wait + 2*retry_timeout must be <= ttl (" + loopWait + " + 2*" + retryTimeout + " > " + ttl
                     + "); using loop_wait=1 and retry_timeout=" + newRetry);
             loopWait = 1;
             retryTimeout = newRetry;
         } else if (loopWait + 2 * retryTimeout > ttl) {
-            int newLoop = ttl - 2 * retryTimeout;
+            long newLoop = ttl - 2 * retryTimeout;
             warnings.add("loop_wait + 2*retry_timeout must be <= ttl (" + loopWait + " + 2*" + retryTimeout + " > " + ttl
                     + "); using loop_wait=" + newLoop);
             loopWait = newLoop;
@@ -84,13 +86,13 @@ public record DynamicConfig(int ttl, int loopWait, int retryTimeout, long maximu
         Object sync = m.get("synchronous_mode");
         boolean synchronousMode = isQuorum(sync) || ValueParsers.boolish(sync).orElse(false);
         boolean strict = ValueParsers.boolish(m.get("synchronous_mode_strict")).orElse(false);
-        int syncCount = (int) lenientInt(m, "synchronous_node_count", 1, warnings);
+        int syncCount = (int) Math.max(0, Math.min(Integer.MAX_VALUE, lenientInt(m, "synchronous_node_count", 1, warnings)));
         boolean checkTimeline = ValueParsers.boolish(m.get("check_timeline")).orElse(false);
         boolean pause = ValueParsers.boolish(m.get("pause")).orElse(false);
-        int startTimeout = (int) lenientInt(m, m.containsKey("primary_start_timeout") || !m.containsKey("master_start_timeout")
-                ? "primary_start_timeout" : "master_start_timeout", 300, warnings);
-        int stopTimeout = (int) lenientInt(m, m.containsKey("primary_stop_timeout") || !m.containsKey("master_stop_timeout")
-                ? "primary_stop_timeout" : "master_stop_timeout", 0, warnings);
+        int startTimeout = seconds(lenientInt(m, m.containsKey("primary_start_timeout") || !m.containsKey("master_start_timeout")
+                ? "primary_start_timeout" : "master_start_timeout", 300, warnings));
+        int stopTimeout = seconds(lenientInt(m, m.containsKey("primary_stop_timeout") || !m.containsKey("master_stop_timeout")
+                ? "primary_stop_timeout" : "master_stop_timeout", 0, warnings));
         boolean failsafe = ValueParsers.boolish(m.get("failsafe_mode")).orElse(false);
 
         Map<String, Object> pg = map(m.get("postgresql"));
@@ -106,7 +108,8 @@ public record DynamicConfig(int ttl, int loopWait, int retryTimeout, long maximu
                 }
             }
         }
-        return new DynamicConfig(ttl, loopWait, retryTimeout, maxLag, synchronousMode, strict, syncCount, checkTimeline,
+        // each is now within [1, MAX_SECONDS]: the narrowing is exact
+        return new DynamicConfig((int) ttl, (int) loopWait, (int) retryTimeout, maxLag, synchronousMode, strict, syncCount, checkTimeline,
                 pause, startTimeout, stopTimeout, failsafe, usePgRewind, useSlots, parameters, pgHba, m);
     }
 
@@ -114,17 +117,35 @@ public record DynamicConfig(int ttl, int loopWait, int retryTimeout, long maximu
         return v instanceof String s && s.toLowerCase(Locale.ROOT).equals("quorum");
     }
 
-    private static int timingInt(Map<String, Object> m, String key, int dflt, List<ConfigProblem> errors) {
+    private static long timingSeconds(Map<String, Object> m, String key, long dflt, List<ConfigProblem> errors) {
         if (!m.containsKey(key)) {
             return dflt;
         }
         Object v = m.get(key);
         OptionalLong n = ValueParsers.pythonInt(v);
-        if (n.isEmpty() || n.getAsLong() > Integer.MAX_VALUE || n.getAsLong() < Integer.MIN_VALUE) {
+        if (n.isEmpty()) {
             errors.add(ConfigProblem.error(key, ValueParsers.describe(v), "is not an integer number of seconds"));
             return dflt;
         }
-        return (int) n.getAsLong();
+        if (n.getAsLong() > DynamicConfigRules.MAX_SECONDS) {
+            errors.add(ConfigProblem.error(key, ValueParsers.describe(v), "is above the maximum "
+                    + DynamicConfigRules.MAX_SECONDS + " seconds"));
+            return dflt;
+        }
+        return n.getAsLong();
+    }
+
+    /** A timeout in seconds as an int: negative values count as 0, huge ones are capped. */
+    private static int seconds(long value) {
+        return (int) Math.max(0, Math.min(DynamicConfigRules.MAX_SECONDS, value));
+    }
+
+    /**
+     * The strict rules for writing this configuration (PATCH/PUT /config, bootstrap.dcs): every error, with
+     * paths relative to the configuration's root. Empty when it may be written.
+     */
+    public static List<ConfigProblem> check(Map<String, Object> raw) {
+        return DynamicConfigRules.check(raw);
     }
 
     private static long lenientInt(Map<String, Object> m, String key, long dflt, List<String> warnings) {
@@ -174,7 +195,8 @@ public record DynamicConfig(int ttl, int loopWait, int retryTimeout, long maximu
 
     /** {@code max_timelines_history}, 0 = unlimited. */
     public int maxTimelinesHistory() {
-        return (int) ValueParsers.parseInt(raw.get("max_timelines_history"), null).orElse(0);
+        long n = ValueParsers.parseInt(raw.get("max_timelines_history"), null).orElse(0);
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, n));
     }
 
     /** {@code member_slots_ttl} in seconds (time units accepted), 1800 by default. */

@@ -311,7 +311,7 @@ public final class ValueParsers {
         if (value == null) {
             s = "null";
         } else if (value instanceof String str) {
-            s = '"' + str + '"';
+            s = '"' + escapeControls(str) + '"';
         } else if (value instanceof Boolean b) {
             s = b ? "true" : "false";
         } else if (value instanceof Map<?, ?> || value instanceof List<?>) {
@@ -322,6 +322,28 @@ public final class ValueParsers {
         return s.length() > 120 ? s.substring(0, 117) + "..." : s;
     }
 
+    /** Control characters shown as escapes, so a hostile value cannot add lines to a log or a message. */
+    static String escapeControls(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\0' -> sb.append("\\0");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+
     private static String flow(Object value) {
         if (value instanceof Map<?, ?> m) {
             StringBuilder sb = new StringBuilder("{");
@@ -329,7 +351,7 @@ public final class ValueParsers {
                 if (sb.length() > 1) {
                     sb.append(", ");
                 }
-                sb.append(k).append(": ").append(flow(v));
+                sb.append(escapeControls(String.valueOf(k))).append(": ").append(flow(v));
             });
             return sb.append('}').toString();
         }
@@ -343,6 +365,6 @@ public final class ValueParsers {
             }
             return sb.append(']').toString();
         }
-        return value == null ? "null" : value instanceof Boolean b ? (b ? "true" : "false") : pythonStr(value);
+        return value == null ? "null" : value instanceof Boolean b ? (b ? "true" : "false") : escapeControls(pythonStr(value));
     }
 }

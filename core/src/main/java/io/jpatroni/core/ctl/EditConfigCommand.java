@@ -119,6 +119,12 @@ public final class EditConfigCommand implements Callable<Integer> {
         if (!quiet) {
             UnifiedDiff.lines(before, after).forEach(root.out::println);
         }
+        // the same rules as PATCH /config: the node would reject (or misread) what fails them
+        List<io.jpatroni.core.config.ConfigProblem> problems = io.jpatroni.core.config.DynamicConfig.check(changed);
+        if (!problems.isEmpty()) {
+            throw new CtlException("Invalid configuration, not applied:\n" + String.join("\n",
+                    problems.stream().map(Object::toString).toList()));
+        }
         if (("-".equals(apply) || "-".equals(replace)) && !force) {
             root.out.println("Use --force option to apply changes");
             return 0;

@@ -46,11 +46,13 @@ final class ActionExecutor {
     private final Sleeper sleeper;
     private final SynchronousReplication sync;
     private final ReplicaSlots replicaSlots;
+    private final LeaseGuard leaseGuard;
 
     ActionExecutor(PatroniConfig config, Dcs dcs, PostgresNode pg, NodeState state, AsyncRunner async,
                    Supplier<DynamicConfig> dynamic, LongSupplier nanoClock, ReplicaRecovery recovery,
-                   Callbacks callbacks, Sleeper sleeper, BackgroundWrites writes) {
+                   Callbacks callbacks, Sleeper sleeper, BackgroundWrites writes, LeaseGuard leaseGuard) {
         this.sleeper = sleeper;
+        this.leaseGuard = leaseGuard;
         this.config = config;
         this.dcs = dcs;
         this.pg = pg;
@@ -90,14 +92,16 @@ final class ActionExecutor {
                 LOG.info("the cluster changed since this iteration read it: not racing on an old snapshot");
                 return race.ifLost();
             }
+            long sentAt = nanoClock.getAsLong();
             boolean won = dcs.attemptToAcquireLeader();
-            setLeaderFlag(won);
+            setLeaderFlag(won, sentAt);
             LOG.info(won ? "acquired the leader lock" : "could not acquire the leader lock");
             return won ? race.ifWon() : race.ifLost();
         }
         if (action instanceof HaAction.RenewLock renew) {
+            long sentAt = nanoClock.getAsLong();
             boolean held = dcs.updateLeader(cluster.leader().orElseThrow());
-            setLeaderFlag(held);
+            setLeaderFlag(held, sentAt);
             if (held) {
                 upkeep.publishStatus();
             }
@@ -165,8 +169,15 @@ final class ActionExecutor {
         return now.leader().isPresent() || now.statusOptime() != cluster.statusOptime();
     }
 
-    private void setLeaderFlag(boolean held) {
-        state.setLeaderFlag(held, nanoClock.getAsLong(), Duration.ofSeconds(dynamic.get().ttl()).toNanos());
+    /** @param sentAt when the request that took or renewed the lock was sent: the lease runs from no earlier */
+    private void setLeaderFlag(boolean held, long sentAt) {
+        DynamicConfig d = dynamic.get();
+        state.setLeaderFlag(held, nanoClock.getAsLong(), Duration.ofSeconds(d.ttl()).toNanos());
+        if (held) {
+            leaseGuard.arm(sentAt, LeaseGuard.timeout(d.ttl(), d.loopWait(), config.watchdog().safetyMargin()));
+        } else {
+            leaseGuard.disarm();
+        }
     }
 
     private void startAsync(String name, AsyncRunner.Task task) {
@@ -192,6 +203,7 @@ final class ActionExecutor {
     private void deleteLeaderKey(ClusterView cluster) {
         cluster.leader().ifPresent(dcs::deleteLeader);
         state.setLeaderFlag(false, nanoClock.getAsLong(), 0);
+        leaseGuard.disarm();
         LOG.info("Leader key released");
     }
 
@@ -246,8 +258,9 @@ final class ActionExecutor {
         dcs.initialize(cluster.initialize().isEmpty(), sysid);
         dcs.setConfigValue(Json.write(config.bootstrap().map(b -> b.dcs()).orElse(Map.of())),
                 java.util.OptionalLong.empty());
+        long sentAt = nanoClock.getAsLong();
         boolean taken = dcs.takeLeader();
-        setLeaderFlag(taken);
+        setLeaderFlag(taken, sentAt);
         state.bootstrap = BootstrapPhase.NONE;
         state.firstContact = false;
         LOG.info("initialized a new cluster with system identifier {}", sysid);
@@ -311,7 +324,9 @@ final class ActionExecutor {
         }
         StopMode stop = mode == DemoteMode.OFFLINE ? StopMode.FAST : StopMode.IMMEDIATE;
         state.pgState = "stopping";
-        pg.stop(stop, Optional.empty(), () -> { });
+        // Fencing: the lock is lost or about to expire, so the stop is bounded — after half of
+        // retry_timeout immediate, 5 s later SIGKILL of the postmaster (timing.md §5.2 step 3).
+        pg.stop(stop, Optional.of(demotionStopTimeout()), () -> { });
         state.pgState = "stopped";
         state.role = "demoted";
         sync.onDemote(dynamic.get());
@@ -348,6 +363,10 @@ final class ActionExecutor {
         callbacks.fire("on_stop", "demoted");
         releaseLockAfterStop(cluster);
         followTheNewLeader();
+    }
+
+    private Duration demotionStopTimeout() {
+        return Duration.ofSeconds(Math.max(2L, dynamic.get().retryTimeout() / 2L));
     }
 
     /**

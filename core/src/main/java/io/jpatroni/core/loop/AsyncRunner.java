@@ -59,6 +59,10 @@ public final class AsyncRunner implements AutoCloseable {
             } catch (Exception e) {
                 failed = true;
                 LOG.error("{} failed: {}", name, e.getMessage(), e);
+            } catch (VirtualMachineError e) {
+                failed = true;
+                io.jpatroni.core.runtime.FatalErrorGuard.report(e); // a Future would keep it to itself
+                throw e;
             } finally {
                 lastFailed = failed;
                 running.set(null);

@@ -5,6 +5,7 @@ import io.jpatroni.api.dcs.DcsTiming;
 import io.jpatroni.core.cluster.ClusterView;
 import io.jpatroni.core.cluster.Json;
 import io.jpatroni.core.config.ConfigException;
+import io.jpatroni.core.config.ConfigProblem;
 import io.jpatroni.core.config.DynamicConfig;
 import io.jpatroni.core.config.PatroniConfig;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,7 @@ final class DynamicConfigTracker {
     private volatile Map<String, Object> currentRaw;
     private long appliedVersion = -1;
     private volatile boolean paused;
+    private volatile Optional<String> rejection = Optional.empty();
 
     DynamicConfigTracker(PatroniConfig config) {
         this.cacheFile = config.postgresql().dataDir().resolve("patroni.dynamic.json");
@@ -64,6 +67,11 @@ final class DynamicConfigTracker {
         }
     }
 
+    /** Why the DCS config key's latest version was rejected; empty when the one in force is the latest. */
+    Optional<String> rejection() {
+        return rejection;
+    }
+
     Map<String, Object> raw() {
         return currentRaw;
     }
@@ -79,10 +87,19 @@ final class DynamicConfigTracker {
         try {
             next = DynamicConfig.fromMap(cluster.config(), warnings);
         } catch (ConfigException e) {
-            LOG.error("rejected the new dynamic configuration, keeping the previous one: {}", e.getMessage());
+            // logged for every new version, so a later bad edit is as visible as the first one
+            rejection = Optional.of(e.getMessage());
+            LOG.error("the dynamic configuration in the DCS (version {}) is invalid and NOT applied; the node keeps the"
+                    + " last valid one (ttl={}, loop_wait={}, retry_timeout={}). Fix it with jpatronictl edit-config: {}",
+                    appliedVersion, current.ttl(), current.loopWait(), current.retryTimeout(), e.getMessage());
             return false;
         }
+        rejection = Optional.empty();
         warnings.forEach(LOG::warn);
+        // written by another tool (REST and ctl refuse them): say once per version what the node does not do
+        for (ConfigProblem p : DynamicConfig.check(cluster.config())) {
+            LOG.error("dynamic configuration (version {}): {} (not applied as written)", appliedVersion, p);
+        }
         DynamicConfig previous = current;
         current = next;
         currentRaw = cluster.config();

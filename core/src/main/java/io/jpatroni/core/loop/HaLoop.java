@@ -59,6 +59,9 @@ public final class HaLoop {
     private volatile boolean stopping;
     private Map<String, Object> appliedParameters;
     private volatile Runnable localConfigurationReader = () -> { };
+    private final LeaseGuard leaseGuard;
+    /** How long the lease guard's fast shutdown may take before it escalates to immediate. */
+    private static final Duration FENCE_FAST_TIMEOUT = Duration.ofSeconds(2);
 
     public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos, Sleeper sleeper,
                   List<io.jpatroni.api.callback.CallbackListener> callbackListeners) {
@@ -76,18 +79,53 @@ public final class HaLoop {
         this.view = new LoopView(pg, documents, state, nanos, dynamic, config.scope(),
                 documents.status(state, Optional.empty(), false, true, false));
         ReplicaRecovery recovery = new ReplicaRecovery(config, pg, state, dynamic::current, callbacks);
+        this.leaseGuard = new LeaseGuard(nanos, this::fencePrimary);
         this.executor = new ActionExecutor(config, dcs, pg, state, async, dynamic::current, nanos, recovery,
-                callbacks, sleeper, writes);
+                callbacks, sleeper, writes, leaseGuard);
         this.syncRelease = new SyncDutyRelease(config.name(), config.tags().nosync(), dcs, state, dynamic::current,
                 nanos, sleeper, () -> dcs.touchMember(memberJson(observe())));
         this.operations = new LoopOperations(config, dcs, pg, state, async, recovery, dynamic::current,
                 () -> Optional.ofNullable(view.lastCluster), peers, callbacks, syncRelease);
         pg.setDynamicParameters(postgresParameters(dynamic.current()));
+        pg.setRetryTimeout(dynamic.current().retryTimeout());
         dcs.setTiming(dynamic.timing());
+    }
+
+    /**
+     * Whether PostgreSQL may be acknowledging commits as this cluster's primary: running without a
+     * recovery signal file while this node holds (or recently held) the lock or last saw itself primary.
+     * File and process checks only: no SQL, so it answers while the loop is stuck in a query.
+     */
+    public boolean runsPrimary() {
+        return pg.isRunning() && !pg.recoveryConfigured() && (state.leaderFlag || "primary".equals(state.role));
+    }
+
+    /**
+     * Stops a primary PostgreSQL from outside the loop thread (lease guard, fatal error): fast, then
+     * immediate, then SIGKILL. Paused clusters are left alone, as Patroni leaves them on DCS loss.
+     *
+     * @param reason why, for the log
+     * @return whether PostgreSQL was stopped (false when there was nothing to stop)
+     */
+    public boolean fencePrimary(String reason) {
+        if (dynamic.paused()) {
+            LOG.warn("{}, but the cluster is paused: leaving PostgreSQL running", reason);
+            return false;
+        }
+        if (!runsPrimary()) {
+            LOG.info("{}; PostgreSQL does not run as a primary here, nothing to stop", reason);
+            return false;
+        }
+        LOG.error("FENCING: {}: stopping PostgreSQL now so it cannot accept writes once the lock may expire", reason);
+        boolean stopped = pg.fence(FENCE_FAST_TIMEOUT);
+        LOG.error(stopped ? "PostgreSQL stopped: it no longer accepts writes"
+                : "PostgreSQL could not be stopped: it may still accept writes");
+        return stopped;
     }
 
     /** Runs iterations until {@link #stop()}; returns normally or throws a fatal error to exit 1. */
     public void run() throws InterruptedException {
+        leaseGuard.start();
         view.nextRunNanos = nanos.getAsLong();
         while (!stopping) {
             runOnce();
@@ -116,6 +154,7 @@ public final class HaLoop {
 
     /** One iteration; errors are logged as Patroni does and never escape, except fatal ones. */
     void runOnce() {
+        FaultInjection.beforeIteration();
         String message;
         try {
             message = iterate();
@@ -148,6 +187,7 @@ public final class HaLoop {
         boolean hasLock = cluster.leaderName().map(config.name()::equals).orElse(false);
         if (!hasLock) {
             state.setLeaderFlag(false, nanos.getAsLong(), 0);
+            leaseGuard.disarm();
         }
         LocalObservation local = observe();
         if (cluster.member(config.name()).isEmpty()) {
@@ -162,6 +202,7 @@ public final class HaLoop {
         String message = executor.execute(decision, cluster);
         if (dynamic.update(cluster, dcs)) {
             LOG.info("applied new timing: {}", dynamic.timing());
+            pg.setRetryTimeout(dynamic.current().retryTimeout());
         }
         applyConfiguration(local);
         if (cluster.leader().isPresent()) {
@@ -193,8 +234,13 @@ public final class HaLoop {
         }
         if (appliedParameters != null && (changed || reload) && local.running() && async.running().isEmpty()) {
             try {
-                pg.reload();
-                LOG.info("reloaded PostgreSQL configuration");
+                List<String> fileErrors = pg.reload();
+                if (fileErrors.isEmpty()) {
+                    LOG.info("reloaded PostgreSQL configuration");
+                } else {
+                    LOG.error("reloaded PostgreSQL configuration, but PostgreSQL reports {} error(s) in its"
+                            + " configuration files: {}", fileErrors.size(), fileErrors);
+                }
                 callbacks.fire("on_reload", state.role);
             } catch (PostgresException e) {
                 LOG.warn("could not reload PostgreSQL: {}", e.getMessage());
@@ -405,11 +451,42 @@ public final class HaLoop {
         writes.close();
         async.close();
         callbacks.close();
+        leaseGuard.close();
     }
 
     private void releaseSyncDuty() {
         try {
             syncRelease.beforeStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * After a fatal error stopped PostgreSQL: delete the leader key as a SIGTERM shutdown would, so a
+     * replica takes over without waiting for the ttl. Best effort on its own thread, bounded by
+     * {@code limit} (the DCS client may be as broken as the rest of the JVM).
+     */
+    public void releaseLockAfterFatal(Duration limit) {
+        ClusterView cluster = view.lastCluster;
+        if (!state.leaderFlag || cluster == null || pg.isRunning()) {
+            LOG.info("not releasing the leader key: leader flag {}, cluster known {}, postgres running {}",
+                    state.leaderFlag, cluster != null, pg.isRunning());
+            return;
+        }
+        LOG.info("releasing the leader key after the fatal error");
+        Thread release = new Thread(() -> {
+            try {
+                executor.releaseLockAfterStop(cluster);
+            } catch (RuntimeException | VirtualMachineError e) {
+                // the lock then expires after ttl, as after a crash; PostgreSQL is already stopped
+                LOG.warn("could not release the leader key: {}", e.toString());
+            }
+        }, "jpatroni-fatal-release");
+        release.setDaemon(true);
+        release.start();
+        try {
+            release.join(limit.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -202,9 +202,54 @@ public final class PluginLoader {
         return properties;
     }
 
+    /** Expanded plugins live in {@code jpatroni-plugins-pid<PID>-<random>} under java.io.tmpdir. */
+    static final String EXPAND_PREFIX = "jpatroni-plugins-pid";
+
+    /**
+     * The shutdown hook never runs after SIGKILL, an OOM halt or a power cut: expansions of daemons
+     * that no longer run are removed at the next start. A directory is stale when its pid is gone or
+     * now names a process started after the directory was written (a recycled pid).
+     */
+    static List<Path> removeStaleExpandRoots(Path tempDir) {
+        List<Path> removed = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tempDir, EXPAND_PREFIX + "*")) {
+            for (Path dir : dirs) {
+                if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) && isStale(dir)) {
+                    deleteTree(dir);
+                    removed.add(dir);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("not cleaning old plugin directories in {}: {}", tempDir, e.getMessage());
+        }
+        return removed;
+    }
+
+    private static boolean isStale(Path dir) throws IOException {
+        String rest = dir.getFileName().toString().substring(EXPAND_PREFIX.length());
+        int dash = rest.indexOf('-');
+        long pid;
+        try {
+            pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+        } catch (NumberFormatException e) {
+            return false; // not ours to judge
+        }
+        if (pid == ProcessHandle.current().pid()) {
+            return false;
+        }
+        java.util.Optional<ProcessHandle> owner = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (owner.isEmpty()) {
+            return true;
+        }
+        java.time.Instant written = Files.getLastModifiedTime(dir).toInstant();
+        return owner.get().info().startInstant().map(started -> started.isAfter(written.plusSeconds(1))).orElse(false);
+    }
+
     private static Path createExpandRoot() throws PluginLoadException {
         try {
-            Path root = Files.createTempDirectory("jpatroni-plugins-");
+            Path tempDir = Path.of(System.getProperty("java.io.tmpdir"));
+            removeStaleExpandRoots(tempDir).forEach(d -> LOG.info("removed plugin directory {} of a daemon that no longer runs", d));
+            Path root = Files.createTempDirectory(tempDir, EXPAND_PREFIX + ProcessHandle.current().pid() + "-");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root), "jpatroni-plugins-cleanup"));
             return root;
         } catch (IOException e) {

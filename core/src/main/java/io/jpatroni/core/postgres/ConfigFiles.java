@@ -13,8 +13,13 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.jpatroni.core.config.ConfText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /** The files jpatroni writes for PostgreSQL (§22.1–22.4): postgresql.conf, pg_hba.conf, pg_ident.conf, signal files. */
 final class ConfigFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigFiles.class);
     static final String BASE_CONF = "postgresql.base.conf";
     static final String RECOVERY_MARKER = "# recovery.conf";
     private static final Pattern AUTO_CONF_LINE = Pattern.compile("^\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*=?.*$");
@@ -135,14 +140,14 @@ final class ConfigFiles {
             if (e.getValue() == null || e.getKey().equals("hba_file") || e.getKey().equals("ident_file")) {
                 continue;
             }
-            sb.append(e.getKey()).append(" = '").append(escape(ServerParameters.render(e.getValue()))).append("'\n");
+            appendSetting(sb, e.getKey(), ServerParameters.render(e.getValue()));
         }
         sb.append("hba_file = '").append(escape(hbaFile(params).toAbsolutePath().toString())).append("'\n");
         sb.append("ident_file = '").append(escape(identFile(params).toAbsolutePath().toString())).append("'\n");
         sb.append('\n').append(RECOVERY_MARKER).append('\n');
         if (recovery.isPresent()) {
             for (Map.Entry<String, String> e : recovery.get().entrySet()) {
-                sb.append(e.getKey()).append(" = '").append(escape(e.getValue())).append("'\n");
+                appendSetting(sb, e.getKey(), e.getValue());
             }
         } else {
             keptRecovery.forEach(l -> sb.append(l).append('\n'));
@@ -150,13 +155,42 @@ final class ConfigFiles {
         write(conf, sb.toString());
     }
 
+    /**
+     * The last line of defence against injection: the configuration is checked when it is loaded and when it is
+     * written to the DCS, but the DCS can be written by anyone with access to it. A name or value that could add
+     * lines of its own is never written; the rest of the file still is.
+     */
+    private static void appendSetting(StringBuilder sb, String name, String value) {
+        java.util.Optional<String> problem = ConfText.parameterProblem(name, value);
+        if (problem.isPresent()) {
+            LOG.error("not writing parameter {} to postgresql.conf: it {}", ConfText.shown(name),
+                    problem.get());
+            return;
+        }
+        sb.append(name).append(" = '").append(escape(value)).append("'\n");
+    }
+
+    /** Items with a line break are dropped (logged): one list item must stay one rule. */
+    private static List<String> singleLines(List<String> lines, String file) {
+        List<String> out = new ArrayList<>();
+        for (String line : lines) {
+            if (ConfText.isSingleLine(line)) {
+                out.add(line);
+            } else {
+                LOG.error("not writing a {} line that {}: {}", file, ConfText.lineBreakProblem(line).orElseThrow(),
+                        ConfText.shown(line));
+            }
+        }
+        return out;
+    }
+
     /** pg_hba.conf / pg_ident.conf replaced when configured and not pointed elsewhere by the user. */
     void writeHbaAndIdent(Map<String, Object> params) throws IOException {
         if (!settings.pgHba().isEmpty() && !params.containsKey("hba_file")) {
-            write(hbaFile(params), lines(settings.pgHba()));
+            write(hbaFile(params), lines(singleLines(settings.pgHba(), "pg_hba.conf")));
         }
         if (!settings.pgIdent().isEmpty() && !params.containsKey("ident_file")) {
-            write(identFile(params), lines(settings.pgIdent()));
+            write(identFile(params), lines(singleLines(settings.pgIdent(), "pg_ident.conf")));
         }
     }
 
@@ -169,7 +203,7 @@ final class ConfigFiles {
         if (!existing.isEmpty() && !existing.endsWith("\n")) {
             existing += "\n";
         }
-        write(hba, existing + lines(extra));
+        write(hba, existing + lines(singleLines(extra, "pg_hba.conf")));
     }
 
     /** §22.2: recovery parameters set with ALTER SYSTEM would override ours. */

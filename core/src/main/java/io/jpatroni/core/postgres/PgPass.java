@@ -1,5 +1,7 @@
 package io.jpatroni.core.postgres;
 
+import io.jpatroni.core.config.ConfText;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +43,11 @@ public final class PgPass {
     public static String render(List<Entry> entries) {
         StringBuilder sb = new StringBuilder();
         for (Entry e : entries) {
+            // a host or user from the DCS with a line break would add an entry of its own: such entries are left out
+            if (!ConfText.isSingleLine(e.host()) || !ConfText.isSingleLine(e.database()) || !ConfText.isSingleLine(e.user())
+                    || !ConfText.isSingleLine(e.password())) {
+                continue;
+            }
             sb.append(field(e.host())).append(':')
                     .append(e.port() == null ? "*" : e.port().toString()).append(':')
                     .append(field(e.database())).append(':')

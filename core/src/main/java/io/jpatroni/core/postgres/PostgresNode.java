@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,6 +46,10 @@ public final class PostgresNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresNode.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration ESCALATION_GRACE = Duration.ofSeconds(5);
+    /** Tools the loop runs in line (pg_controldata, pg_ctl reload/promote, pg_isready): never longer than this. */
+    private static final Duration SHORT_TOOL_TIMEOUT = Duration.ofSeconds(5);
+    /** REST health checks read through their own connection: a stuck server answers 503, not a hung request. */
+    private static final int STATUS_SOCKET_TIMEOUT_SECONDS = 3;
     private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)(?:\\.(\\d+))?");
     private static final Pattern WALDUMP_LSN = Pattern.compile("lsn: ([0-9A-Fa-f]+/[0-9A-Fa-f]+)");
     private static final Pattern WALDUMP_END = Pattern.compile("invalid record length at ([0-9A-Fa-f]+/[0-9A-Fa-f]+)");
@@ -54,9 +59,17 @@ public final class PostgresNode implements AutoCloseable {
 
     private volatile PostgresSettings settings;
     private final Clock clock;
+    private final LongSupplier nanos;
     private volatile ConfigFiles files;
     private final LocalConnection loopConnection;
     private final LocalConnection statusConnection;
+    /** CHECKPOINT and role creation run on the async runner and may take long: never on the loop's connection. */
+    private final LocalConnection maintenanceConnection;
+    /**
+     * socketTimeout of the loop's connection, strictly below retry_timeout (timing.md §2: queries retry for
+     * retry_timeout/2): a frozen server or network fails the query instead of holding the loop past its lease.
+     */
+    private volatile int loopSocketTimeoutSeconds = 5;
     private volatile Integer majorVersion;
     private volatile Boolean rewindBinaryWorks;
     private volatile RecoveryTarget lastTarget;
@@ -69,13 +82,21 @@ public final class PostgresNode implements AutoCloseable {
     }
 
     public PostgresNode(PostgresSettings settings, Clock clock) {
+        this(settings, clock, System::nanoTime);
+    }
+
+    /** @param nanos monotonic clock for start/stop/promote deadlines (a wall-clock step must not cut or stretch them) */
+    public PostgresNode(PostgresSettings settings, Clock clock, LongSupplier nanos) {
         this.settings = settings;
         this.clock = clock;
+        this.nanos = nanos;
         this.files = new ConfigFiles(settings);
         this.loopConnection = new LocalConnection(() -> connect(settings.localHost(), settings.port(),
-                settings.database(), credentials(settings.superuser())));
+                settings.database(), credentials(settings.superuser(), loopSocketTimeoutSeconds)));
         this.statusConnection = new LocalConnection(() -> connect(settings.localHost(), settings.port(),
-                settings.database(), credentials(settings.superuser())));
+                settings.database(), credentials(settings.superuser(), STATUS_SOCKET_TIMEOUT_SECONDS)));
+        this.maintenanceConnection = new LocalConnection(() -> connect(settings.localHost(), settings.port(),
+                settings.database(), credentials(settings.superuser(), 0)));
         this.dynamicParameters = settings.dynamicParameters();
     }
 
@@ -99,6 +120,27 @@ public final class PostgresNode implements AutoCloseable {
 
     public PostgresSettings settings() {
         return settings;
+    }
+
+    /**
+     * retry_timeout changed (dynamic configuration): the loop's connection times out reads after
+     * max(1, retry_timeout/2) s, strictly below retry_timeout; applied from the next connection.
+     */
+    public void setRetryTimeout(long retryTimeoutSeconds) {
+        int next = socketTimeoutFor(retryTimeoutSeconds);
+        if (next != loopSocketTimeoutSeconds) {
+            loopSocketTimeoutSeconds = next;
+            loopConnection.close();
+        }
+    }
+
+    static int socketTimeoutFor(long retryTimeoutSeconds) {
+        long half = Math.max(1L, retryTimeoutSeconds / 2);
+        return (int) Math.min(half, Integer.MAX_VALUE);
+    }
+
+    int loopSocketTimeoutSeconds() {
+        return loopSocketTimeoutSeconds;
     }
 
     // ---------------------------------------------------------------- binaries and inspection
@@ -181,7 +223,8 @@ public final class PostgresNode implements AutoCloseable {
         }
         try {
             ProcessRunner.Result r = ProcessRunner.run(
-                    List.of(binary("pg_controldata").toString(), settings.dataDir().toString()), cLocale());
+                    List.of(binary("pg_controldata").toString(), settings.dataDir().toString()), cLocale(),
+                    Optional.of(SHORT_TOOL_TIMEOUT), line -> { });
             if (!r.ok()) {
                 log.warn("pg_controldata failed: {}", r.output().trim());
                 return Optional.empty();
@@ -360,7 +403,7 @@ public final class PostgresNode implements AutoCloseable {
     }
 
     private boolean waitUntilReady(Process launched, Duration timeout) throws PostgresException {
-        Instant deadline = clock.instant().plus(timeout);
+        long deadline = deadlineAfter(timeout);
         while (true) {
             if (!launched.isAlive() && (launched.exitValue() != 0 || !isRunning())) {
                 log.error("postmaster exited during start (exit code {}), see {}", launched.exitValue(), startupLog());
@@ -368,12 +411,13 @@ public final class PostgresNode implements AutoCloseable {
             }
             ProcessRunner.Result r = ProcessRunner.run(List.of(binary("pg_isready").toString(), "-q",
                     "-h", settings.localHost(), "-p", Integer.toString(settings.port()),
-                    "-d", settings.database(), "-U", settings.superuser().username(), "-t", "2"), Map.of());
+                    "-d", settings.database(), "-U", settings.superuser().username(), "-t", "2"), Map.of(),
+                    Optional.of(SHORT_TOOL_TIMEOUT), line -> { });
             if (r.exitCode() == 0) {
                 log.info("postgres is accepting connections on {}:{}", settings.localHost(), settings.port());
                 return true;
             }
-            if (!clock.instant().isBefore(deadline)) {
+            if (passed(deadline)) {
                 log.warn("postgres did not accept connections within {}", timeout);
                 return false;
             }
@@ -399,26 +443,25 @@ public final class PostgresNode implements AutoCloseable {
         log.info("stopping postgres ({} mode), pid {}", mode.name().toLowerCase(), postmaster.pid());
         Postmaster.signal(postmaster.pid(), mode.signal());
         boolean safepoint = false;
-        Optional<Instant> deadline = timeout.map(t -> clock.instant().plus(t));
+        Optional<Long> deadline = timeout.map(this::deadlineAfter);
         StopMode current = mode;
-        Instant killAt = null;
+        boolean killed = false;
         while (postmaster.isAlive()) {
             if (!safepoint && !Postmaster.hasClientBackends(postmaster, settings.scope())) {
                 safepoint = true;
                 onSafepoint.run();
             }
-            Instant now = clock.instant();
-            if (deadline.isPresent() && !now.isBefore(deadline.get())) {
+            if (deadline.isPresent() && passed(deadline.get())) {
                 if (current != StopMode.IMMEDIATE) {
                     log.warn("postgres did not stop within {}, switching to immediate shutdown", timeout.get());
                     current = StopMode.IMMEDIATE;
                     Postmaster.signal(postmaster.pid(), current.signal());
-                    deadline = Optional.of(now.plus(ESCALATION_GRACE));
-                } else if (killAt == null) {
+                    deadline = Optional.of(deadlineAfter(ESCALATION_GRACE));
+                } else if (!killed) {
                     log.warn("postgres did not stop after immediate shutdown, sending SIGKILL to it and its children");
                     Postmaster.killTree(postmaster);
-                    killAt = now;
-                    deadline = Optional.of(now.plus(ESCALATION_GRACE));
+                    killed = true;
+                    deadline = Optional.of(deadlineAfter(ESCALATION_GRACE));
                 } else {
                     log.error("postmaster {} survived SIGKILL", postmaster.pid());
                     return false;
@@ -429,11 +472,57 @@ public final class PostgresNode implements AutoCloseable {
         if (!safepoint) {
             onSafepoint.run();
         }
-        if (killAt != null) {
+        if (killed) {
             // children of a killed postmaster hold shared memory until they are gone too
             postmaster.descendants().forEach(ProcessHandle::destroyForcibly);
         }
         log.info("postgres stopped");
+        return true;
+    }
+
+    /**
+     * Fencing from outside the HA loop (lease guard, fatal error): makes the postmaster stop accepting
+     * commits without touching the loop's connections (the loop thread may be stuck inside one of them).
+     * Fast shutdown, after {@code fastTimeout} immediate, after 5 s more SIGKILL of the whole tree.
+     *
+     * @return true when no postmaster is left
+     */
+    public boolean fence(Duration fastTimeout) {
+        Optional<ProcessHandle> pm = Postmaster.live(settings.dataDir());
+        if (pm.isEmpty()) {
+            return true;
+        }
+        ProcessHandle postmaster = pm.get();
+        try {
+            Postmaster.signal(postmaster.pid(), StopMode.FAST.signal());
+            if (exitsWithin(postmaster, fastTimeout)) {
+                return true;
+            }
+            log.error("fencing: postgres did not stop within {} of a fast shutdown, switching to immediate", fastTimeout);
+            Postmaster.signal(postmaster.pid(), StopMode.IMMEDIATE.signal());
+            if (exitsWithin(postmaster, ESCALATION_GRACE)) {
+                return true;
+            }
+        } catch (PostgresException e) {
+            log.error("fencing: could not signal postgres ({}), killing it", e.getMessage());
+        }
+        log.error("fencing: sending SIGKILL to postmaster {} and its children", postmaster.pid());
+        Postmaster.killTree(postmaster);
+        return exitsWithin(postmaster, ESCALATION_GRACE);
+    }
+
+    private boolean exitsWithin(ProcessHandle process, Duration timeout) {
+        long deadline = deadlineAfter(timeout);
+        while (process.isAlive()) {
+            if (passed(deadline)) {
+                return false;
+            }
+            try {
+                pause(POLL);
+            } catch (PostgresException interrupted) {
+                return !process.isAlive();
+            }
+        }
         return true;
     }
 
@@ -443,13 +532,13 @@ public final class PostgresNode implements AutoCloseable {
             throw new PostgresException("cannot promote: postgres is not running");
         }
         ProcessRunner.Result r = ProcessRunner.run(List.of(binary("pg_ctl").toString(), "promote", "-W", "-D",
-                settings.dataDir().toString()), Map.of());
+                settings.dataDir().toString()), Map.of(), Optional.of(SHORT_TOOL_TIMEOUT), line -> { });
         if (!r.ok()) {
             throw new PostgresException("pg_ctl promote failed: " + r.output().trim());
         }
         log.info("promoted postgres: {}", r.output().trim());
         lastTarget = RecoveryTarget.PRIMARY;
-        Instant deadline = clock.instant().plus(wait);
+        long deadline = deadlineAfter(wait);
         while (true) {
             try {
                 if (!query().inRecovery()) {
@@ -458,17 +547,50 @@ public final class PostgresNode implements AutoCloseable {
             } catch (PostgresException e) {
                 log.debug("waiting for promotion: {}", e.getMessage());
             }
-            if (!clock.instant().isBefore(deadline)) {
+            if (passed(deadline)) {
                 return false;
             }
             pause(POLL);
         }
     }
 
-    /** Rewrites the configuration files (keeping the recovery settings last written) and signals a reload. */
-    public void reload() throws PostgresException {
+    /**
+     * Rewrites the configuration files (keeping the recovery settings last written) and signals a reload.
+     * Returns the configuration file errors PostgreSQL reports (empty when the files read cleanly).
+     */
+    public List<String> reload() throws PostgresException {
         writeConfiguration(effectiveParameters(), Optional.ofNullable(lastTarget));
         pgCtlReload();
+        return configFileErrors();
+    }
+
+    /**
+     * pg_ctl reload succeeds whatever the files hold: PostgreSQL then keeps its old settings, and a file
+     * it cannot parse makes the next start fail. pg_file_settings parses the files afresh when read.
+     * An invalid value shows as "setting could not be applied"; "cannot be changed without restarting the
+     * server" only means a restart is pending, which is reported elsewhere (pending_restart).
+     */
+    List<String> configFileErrors() {
+        try {
+            List<String> errors = withConnection("pg_file_settings", c -> {
+                List<String> out = new java.util.ArrayList<>();
+                try (java.sql.Statement st = c.createStatement();
+                     java.sql.ResultSet rs = st.executeQuery("SELECT sourcefile, sourceline, name, error"
+                             + " FROM pg_catalog.pg_file_settings WHERE error IS NOT NULL"
+                             + " AND error NOT LIKE '%without restarting the server' LIMIT 20")) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1) + ":" + rs.getInt(2) + (rs.getString(3) == null ? "" : " "
+                                + rs.getString(3)) + ": " + rs.getString(4));
+                    }
+                }
+                return out;
+            });
+            errors.forEach(e -> log.error("PostgreSQL configuration file error: {}", e));
+            return errors;
+        } catch (PostgresException e) {
+            log.warn("could not read pg_file_settings after the reload: {}", e.getMessage());
+            return List.of();
+        }
     }
 
     /** A running standby follows {@code upstream} from now on: primary_conninfo is reloadable on PG >= 13. */
@@ -484,7 +606,7 @@ public final class PostgresNode implements AutoCloseable {
 
     private void pgCtlReload() throws PostgresException {
         ProcessRunner.Result r = ProcessRunner.run(List.of(binary("pg_ctl").toString(), "reload", "-s", "-D",
-                settings.dataDir().toString()), Map.of());
+                settings.dataDir().toString()), Map.of(), Optional.of(SHORT_TOOL_TIMEOUT), line -> { });
         if (!r.ok()) {
             throw new PostgresException("pg_ctl reload failed: " + r.output().trim());
         }
@@ -511,12 +633,17 @@ public final class PostgresNode implements AutoCloseable {
     // ---------------------------------------------------------------- SQL
 
     private Properties credentials(PgCredentials c) {
+        return credentials(c, loopSocketTimeoutSeconds);
+    }
+
+    /** @param socketTimeoutSeconds 0 = no read timeout (only for work off the loop thread) */
+    private static Properties credentials(PgCredentials c, int socketTimeoutSeconds) {
         Properties props = new Properties();
         props.setProperty("user", c.username());
         c.password().ifPresent(p -> props.setProperty("password", p));
         props.setProperty("connectTimeout", "2");
         props.setProperty("loginTimeout", "2");
-        props.setProperty("socketTimeout", "30");
+        props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
         props.setProperty("ApplicationName", "jpatroni");
         props.setProperty("assumeMinServerVersion", "10");
         return props;
@@ -716,7 +843,7 @@ public final class PostgresNode implements AutoCloseable {
             statements.add(RoleStatements.createOrAlter(u.name(), opts, u.password()));
             descriptions.add("user " + u.name());
         }
-        withConnection("creating roles", c -> {
+        maintenanceConnection.run("creating roles", c -> {
             try (Statement st = c.createStatement()) {
                 st.setQueryTimeout(30);
                 st.execute(RoleStatements.quietSession(false));
@@ -738,7 +865,7 @@ public final class PostgresNode implements AutoCloseable {
     }
 
     public void checkpoint() throws PostgresException {
-        withConnection("CHECKPOINT", c -> {
+        maintenanceConnection.run("CHECKPOINT", c -> {
             try (Statement st = c.createStatement()) {
                 st.setQueryTimeout(0);
                 st.execute("CHECKPOINT");
@@ -752,6 +879,7 @@ public final class PostgresNode implements AutoCloseable {
     public void close() {
         loopConnection.close();
         statusConnection.close();
+        maintenanceConnection.close();
     }
 
     // ---------------------------------------------------------------- clone
@@ -1324,6 +1452,14 @@ public final class PostgresNode implements AutoCloseable {
     }
 
     /** Process-control wait; not an HA decision. */
+    private long deadlineAfter(Duration d) {
+        return nanos.getAsLong() + d.toNanos();
+    }
+
+    private boolean passed(long deadlineNanos) {
+        return nanos.getAsLong() - deadlineNanos >= 0;
+    }
+
     private static void pause(Duration d) throws PostgresException {
         try {
             Thread.sleep(d.toMillis());

@@ -39,8 +39,11 @@ final class ProcessRunner {
         return env;
     }
 
+    /** Short tools (version checks, --help): a hung one is killed after this instead of holding its caller. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
     static Result run(List<String> command, Map<String, String> extraEnv) throws PostgresException {
-        return run(command, extraEnv, Optional.empty(), line -> { });
+        return run(command, extraEnv, Optional.of(DEFAULT_TIMEOUT), line -> { });
     }
 
     /**

@@ -3,6 +3,10 @@ package io.jpatroni.core.rest;
 import io.jpatroni.api.dcs.DcsException;
 import io.jpatroni.api.dcs.StoredValue;
 import io.jpatroni.core.cluster.ClusterView;
+import io.jpatroni.core.config.ConfigProblem;
+import io.jpatroni.core.config.DynamicConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -37,8 +41,14 @@ public final class ConfigResource implements Resource {
             return new RestResponse.ErrorPage(503);
         }
         Map<String, Object> config = ConfigPatch.copyMap(cluster.config());
-        if (ConfigPatch.apply(config, body)
-                && !ops.writeConfig(CompactJson.write(config), OptionalLong.of(stored.get().version()))) {
+        boolean changed = ConfigPatch.apply(config, body);
+        if (changed) {
+            Optional<RestResponse> refused = refusal(config);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+        }
+        if (changed && !ops.writeConfig(CompactJson.write(config), OptionalLong.of(stored.get().version()))) {
             return new RestResponse.ErrorPage(409);
         }
         ops.wakeLoop();
@@ -49,10 +59,33 @@ public final class ConfigResource implements Resource {
         Map<String, Object> body = JsonBody.required(request);
         ClusterView cluster = read();
         boolean same = cluster.raw().config().isPresent() && ConfigPatch.deepEquals(body, cluster.config());
+        if (!same) {
+            Optional<RestResponse> refused = refusal(body);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+        }
         if (!same && !ops.writeConfig(CompactJson.write(body), OptionalLong.empty())) {
             return new RestResponse.ErrorPage(502);
         }
         return RestResponse.json(200, PyJson.write(body));
+    }
+
+    /**
+     * The merged result is checked, not the request alone: the node applies the whole object, and one
+     * value it cannot use (ttl "abc") makes it reject every later version too. 400 with the reasons as
+     * JSON (never text/html: the values are the client's own input).
+     */
+    static Optional<RestResponse> refusal(Map<String, Object> config) {
+        List<ConfigProblem> problems = DynamicConfig.check(config);
+        if (problems.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("error", "invalid dynamic configuration, not stored");
+        out.put("problems", problems.stream().map(ConfigProblem::toString).toList());
+        LOG.warn("refused a dynamic configuration change: {}", out.get("problems"));
+        return Optional.of(RestResponse.json(400, CompactJson.write(out)));
     }
 
     private ClusterView read() {

@@ -30,8 +30,26 @@ public sealed interface RestResponse {
         return new Body(code, "application/json", json.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
-    /** Patroni answers plain messages with text/html. */
+    /**
+     * Patroni answers plain messages with text/html. Messages may quote the request (a filter name,
+     * a member name), so markup characters are escaped: a browser shown the answer renders text,
+     * never the caller's HTML. Ordinary messages are byte-identical to Patroni's.
+     */
     static RestResponse text(int code, String message) {
-        return new Body(code, "text/html", message.getBytes(StandardCharsets.UTF_8), Map.of());
+        return new Body(code, "text/html", escapeMarkup(message).getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    static String escapeMarkup(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
     }
 }

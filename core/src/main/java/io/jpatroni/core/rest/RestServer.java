@@ -21,14 +21,39 @@ public final class RestServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
 
-    /** Patroni 4.1 runs max(5, thread_pool_size) workers; the handlers are short and never block on the loop. */
-    static final int WORKER_THREADS = 4;
     static final String SERVER_HEADER = "jpatroni";
+
+    /*
+     * Limits against hostile clients (issue 10). Undertow parses on its single IO thread, so a slow
+     * or oversized request costs memory and a socket, never a thread; the limits bound that memory.
+     *
+     * Headers: Python's http.server refuses lines over 64 KiB and more than 100 headers; real
+     * clients (HAProxy, patronictl, curl, Kubernetes probes) send well under 1 KiB in < 10 headers.
+     * 16 KiB and 64 headers leave room for long Authorization/cookie values, and make the header
+     * state of one connection at most ~16 KiB (Undertow's default is 1 MiB: 60 sockets each sending
+     * an unfinished 1 MiB header exhausted a 64 MiB heap).
+     *
+     * Connections: at most 512 open at once (XNIO stops accepting at the high-water mark and
+     * resumes below the low one; later clients wait in the listen backlog). 512 x (16 KiB of
+     * header state + an 8 KiB read buffer) stays near 12 MiB in the worst case, within the
+     * daemon's 64 MiB heap, while 200 slow clients (RestLimitsIT) still leave 300 slots for health
+     * checks. Every slot is also freed quickly: a connection must send its whole header within
+     * REQUEST_PARSE_TIMEOUT and may idle before its first byte for NO_REQUEST_TIMEOUT.
+     */
+    static final int MAX_HEADER_SIZE = 16 * 1024;
+    static final int MAX_HEADERS = 64;
+    static final int MAX_PARAMETERS = 100;
+    static final int MAX_COOKIES = 20;
+    static final int MAX_CONNECTIONS = 512;
+    static final int RESUME_ACCEPTING_BELOW = 448;
+    static final int REQUEST_PARSE_TIMEOUT_MS = 3_000;
+    static final int NO_REQUEST_TIMEOUT_MS = 5_000;
 
     private final String host;
     private final int requestedPort;
     private final Router router;
     private final Optional<ServerTls> tls;
+    private RestLimits limits = RestLimits.DEFAULT;
     private Undertow undertow;
     private int port;
 
@@ -93,6 +118,12 @@ public final class RestServer {
                 new HttpWire(SERVER_HEADER, Clock.systemUTC(), access.extraHeaders(tls.isPresent())));
     }
 
+    /** restapi.request_queue_size and restapi.thread_pool_size; takes effect at {@link #start()}. */
+    public synchronized RestServer limits(RestLimits value) {
+        this.limits = java.util.Objects.requireNonNull(value, "limits");
+        return this;
+    }
+
     public synchronized void start() {
         if (undertow != null) {
             throw new IllegalStateException("already started");
@@ -100,16 +131,24 @@ public final class RestServer {
         String bind = bindAddress(host);
         Undertow server = HttpsListener.add(Undertow.builder(), requestedPort, bind, tls)
                 .setIoThreads(1)
-                .setWorkerThreads(WORKER_THREADS)
+                // reads and health checks only: writes run on the router's own pool
+                .setWorkerThreads(limits.threadPoolSize())
                 .setBufferSize(8 * 1024)
                 .setDirectBuffers(false)
                 .setServerOption(UndertowOptions.ALWAYS_SET_DATE, false)
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_SIZE)
+                .setServerOption(UndertowOptions.MAX_HEADERS, MAX_HEADERS)
+                .setServerOption(UndertowOptions.MAX_PARAMETERS, MAX_PARAMETERS)
+                .setServerOption(UndertowOptions.MAX_COOKIES, MAX_COOKIES)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, REQUEST_PARSE_TIMEOUT_MS)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, NO_REQUEST_TIMEOUT_MS)
                 .setSocketOption(Options.KEEP_ALIVE, true)
                 .setSocketOption(Options.TCP_NODELAY, true)
-                .setSocketOption(Options.BACKLOG, 128)
+                .setSocketOption(Options.BACKLOG, limits.listenBacklog())
+                .setSocketOption(Options.CONNECTION_HIGH_WATER, MAX_CONNECTIONS)
+                .setSocketOption(Options.CONNECTION_LOW_WATER, RESUME_ACCEPTING_BELOW)
                 .setWorkerOption(Options.WORKER_NAME, "rest")
                 .setHandler(router)
                 .build();

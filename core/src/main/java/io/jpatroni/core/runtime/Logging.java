@@ -1,5 +1,6 @@
 package io.jpatroni.core.runtime;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 /** Configures logback in code from the {@code log:} section, in Patroni's line format. */
 final class Logging {
 
+    private static final int QUEUE_SIZE = 1024;
     private static final String PATTERN = "%d{\"yyyy-MM-dd HH:mm:ss,SSS\"} %level: %msg%n";
 
     private Logging() {
@@ -33,7 +35,7 @@ final class Logging {
         OutputStreamAppender<ILoggingEvent> appender = log.dir().isPresent()
                 ? fileAppender(context, encoder, log) : consoleAppender(context, encoder);
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.addAppender(appender);
+        root.addAppender(asynchronous(context, appender));
         root.setLevel(level(log.level()));
         // Libraries are chatty at INFO; operators want the HA loop's lines.
         for (String quiet : new String[] {"io.grpc", "io.netty", "io.etcd", "org.xnio", "io.undertow", "org.pf4j",
@@ -44,6 +46,33 @@ final class Logging {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         for (Map.Entry<String, String> entry : log.loggers().entrySet()) {
             context.getLogger(entry.getKey()).setLevel(level(entry.getValue()));
+        }
+    }
+
+    /**
+     * The HA loop must never wait for its log: a stdout pipe nobody reads or a stalled disk would
+     * otherwise hold it past its lease. Lines go through a queue and are dropped, never waited for,
+     * when it is full (neverBlock); INFO and below are dropped first.
+     */
+    static AsyncAppender asynchronous(LoggerContext context, OutputStreamAppender<ILoggingEvent> target) {
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(context);
+        async.setName("async");
+        async.setQueueSize(QUEUE_SIZE);
+        async.setNeverBlock(true);
+        async.setIncludeCallerData(false);
+        async.setMaxFlushTime(2000);
+        async.addAppender(target);
+        async.start();
+        return async;
+    }
+
+    /** Before the process halts: write out what is queued (bounded by the async appender's flush time). */
+    static void flushAndStop() {
+        try {
+            ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+        } catch (Throwable e) {
+            // the process ends anyway; a lost log line must not stop that
         }
     }
 

@@ -15,6 +15,7 @@ import io.jpatroni.core.loop.HaLoop;
 import io.jpatroni.core.plugins.CoreVersion;
 import io.jpatroni.core.plugins.DcsFactory;
 import io.jpatroni.core.postgres.PostgresNode;
+import io.jpatroni.core.rest.RestLimits;
 import io.jpatroni.core.rest.RestServer;
 import io.jpatroni.core.tls.ServerTls;
 import io.jpatroni.core.tls.TlsException;
@@ -180,9 +181,16 @@ public final class Main {
             LOG.info("jpatroni {} starting: node {} of cluster {}", CoreVersion.current(), config.name(), config.scope());
             Clock clock = Clock.systemDefaultZone();
             Dcs dcs = openDcs(clock);
-            PostgresNode pg = new PostgresNode(PostgresSettingsMapper.from(config), clock);
+            PostgresNode pg = new PostgresNode(PostgresSettingsMapper.from(config), clock, System::nanoTime);
             HaLoop loop = new HaLoop(config, dcs, pg, clock, System::nanoTime, d -> Thread.sleep(d.toMillis()),
                     callbackListeners());
+            FatalErrorGuard fatal = new FatalErrorGuard(cause -> {
+                loop.fencePrimary("fatal error " + cause);
+                loop.releaseLockAfterFatal(java.time.Duration.ofSeconds(5));
+            }, status -> {
+                Logging.flushAndStop();
+                Runtime.getRuntime().halt(status);
+            }).install();
             StartupChecks.refuseDuplicateName(config, dcs);
             Optional<ServerTls> tls;
             try {
@@ -193,6 +201,7 @@ public final class Main {
             RestServer rest = new RestServer(config.restapi().listen().host(), config.restapi().listen().port(), loop.restView(),
                     config.restapi().authentication().map(a -> a.username() + ":" + a.password().orElse("")),
                     loop.operations(), tls, config.restapi().access());
+            rest.limits(new RestLimits(config.restapi().requestQueueSize(), config.restapi().threadPoolSize()));
             try {
                 rest.start();
             } catch (RuntimeException e) {
@@ -214,6 +223,12 @@ public final class Main {
             } catch (RuntimeException e) {
                 LOG.error("fatal: {}", e.getMessage());
                 code = 1;
+            } catch (Error e) {
+                // The loop thread is gone and PostgreSQL may run as a primary nobody manages: the guard
+                // stops it and halts the JVM; this thread only waits for that.
+                fatal.onFatal(e);
+                awaitHalt(fatal);
+                throw e;
             } finally {
                 // SIGTERM: stop PostgreSQL and hand the lock over. A fatal error leaves PostgreSQL alone.
                 if (shutdown.requested()) {
@@ -226,6 +241,14 @@ public final class Main {
                 shutdown.done();
             }
             return shutdown.requested() ? STOPPED_BY_SIGNAL : code;
+        }
+
+        private static void awaitHalt(FatalErrorGuard fatal) {
+            try {
+                fatal.awaitHalt();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** Plugins that listen to callbacks (on_start, on_role_change, ...). */

@@ -145,9 +145,13 @@ class ConfigLoaderTest {
     void bootstrapDcsTtlNotAnInteger() throws Exception {
         List<ConfigProblem> e = errors(minimalWith("bootstrap: {dcs: {ttl: abc}}"));
         assertEquals(1, e.size(), e::toString);
-        assertEquals("bootstrap.dcs.ttl \"abc\" is not an integer number of seconds", e.get(0).toString());
-        List<ConfigProblem> w = warnings(minimalWith("bootstrap: {dcs: {ttl: 10, loop_wait: 10, retry_timeout: 10, bogus: 1}}"));
-        assertTrue(has(w, "bootstrap.dcs", "ttl=10 is below the minimum 20"), w::toString);
+        assertEquals("bootstrap.dcs.ttl \"abc\" is not an integer number of seconds (write e.g. ttl: 30)",
+                e.get(0).toString());
+        // below Patroni's minimum: the node would clamp it, so a new cluster does not start with it
+        List<ConfigProblem> low = errors(minimalWith("bootstrap: {dcs: {ttl: 10, loop_wait: 10, retry_timeout: 10}}"));
+        assertTrue(has(low, "bootstrap.dcs.ttl", "is below the minimum 20"), low::toString);
+        List<ConfigProblem> w = warnings(minimalWith("bootstrap: {dcs: {ttl: 20, loop_wait: 10, retry_timeout: 10, bogus: 1}}"));
+        assertTrue(has(w, "bootstrap.dcs", "using loop_wait=1 and retry_timeout=9"), w::toString);
         assertTrue(has(w, "bootstrap.dcs.bogus", "unknown key"), w::toString);
     }
 
@@ -174,22 +178,20 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void customBootstrapMethod() throws Exception {
-        BootstrapConfig b = bind(minimalWith("bootstrap: {method: wal_e, wal_e: {command: restore.sh, no_params: true},"
-                + " post_init: /bin/setup.sh}")).bootstrap().orElseThrow();
-        assertEquals("wal_e", b.method());
+    void customBootstrapMethodIsRefusedUntilImplemented() throws Exception {
+        BootstrapConfig b = bind(minimalWith("bootstrap: {method: initdb, post_init: /bin/setup.sh}")).bootstrap().orElseThrow();
+        assertEquals("initdb", b.method());
         assertEquals(Optional.of("/bin/setup.sh"), b.postBootstrap());
-        ConfigLoader.Loaded fallback = ConfigLoader.bind(minimalWith("bootstrap: {method: nothing}"));
-        assertEquals("initdb", fallback.config().bootstrap().orElseThrow().method());
-        assertTrue(has(fallback.warnings(), "bootstrap.method", "initdb is used"));
+        List<ConfigProblem> e = errors(minimalWith("bootstrap: {method: wal_e, wal_e: {command: restore.sh}}"));
+        assertTrue(has(e, "bootstrap.method", "is not implemented by jpatroni yet (custom bootstrap methods)"), e::toString);
+        assertTrue(has(errors(minimalWith("bootstrap: {method: nothing}")), "bootstrap.method", "remove bootstrap.method"));
     }
 
     @Test
     void watchdogModes() throws Exception {
         Map<String, WatchdogConfig.Mode> cases = Map.of("off", WatchdogConfig.Mode.OFF, "'off'", WatchdogConfig.Mode.OFF,
                 "disabled", WatchdogConfig.Mode.OFF, "false", WatchdogConfig.Mode.OFF, "auto", WatchdogConfig.Mode.AUTOMATIC,
-                "Automatic", WatchdogConfig.Mode.AUTOMATIC, "require", WatchdogConfig.Mode.REQUIRED,
-                "REQUIRED", WatchdogConfig.Mode.REQUIRED);
+                "Automatic", WatchdogConfig.Mode.AUTOMATIC);
         for (Map.Entry<String, WatchdogConfig.Mode> c : cases.entrySet()) {
             assertEquals(c.getValue(), bind(minimalWith("watchdog: {mode: " + c.getKey() + "}")).watchdog().mode(), c.getKey());
         }
@@ -197,6 +199,12 @@ class ConfigLoaderTest {
         assertEquals(WatchdogConfig.Mode.OFF, on.config().watchdog().mode());
         assertEquals(15, on.config().watchdog().timeoutFor(30));
         assertTrue(has(on.warnings(), "watchdog.mode", "watchdog is off"), on.warnings()::toString);
+        for (String required : List.of("require", "REQUIRED")) {
+            List<ConfigProblem> e = errors(minimalWith("watchdog: {mode: " + required + "}"));
+            assertTrue(has(e, "watchdog.mode", "is not implemented by jpatroni yet"), e::toString);
+        }
+        List<ConfigProblem> w = warnings(minimalWith("watchdog: {mode: automatic}"));
+        assertTrue(has(w, "watchdog.mode", "no watchdog is used"), w::toString);
     }
 
     @Test
@@ -233,7 +241,7 @@ class ConfigLoaderTest {
     @Test
     void postgresqlDetails() throws Exception {
         PostgresqlConfig pg = bind(minimalWith("postgresql: {listen: '10.0.0.1,127.0.0.1:5433', config_dir: /etc/pg,"
-                + " bin_dir: '', use_pg_rewind: true, create_replica_methods: [wal_e, basebackup],"
+                + " bin_dir: '', use_pg_rewind: true, create_replica_methods: [basebackup],"
                 + " wal_e: {command: x.sh}, callbacks: {on_start: /bin/cb, on_role_change: /bin/cb}, pg_ctl_timeout: 120,"
                 + " authentication: {rewind: {username: rw, sslmode: verify-full, bogus: 1}}}")).postgresql();
         assertEquals("10.0.0.1,127.0.0.1", pg.listenAddresses());
@@ -242,8 +250,11 @@ class ConfigLoaderTest {
         assertEquals(Path.of("/etc/pg"), pg.configDir());
         assertEquals(Optional.empty(), pg.binDir());
         assertEquals(Optional.of(true), pg.usePgRewind());
-        assertEquals(List.of("wal_e", "basebackup"), pg.createReplicaMethods());
+        assertEquals(List.of("basebackup"), pg.createReplicaMethods());
         assertEquals(Optional.of(Map.of("command", "x.sh")), pg.methodSection("wal_e"));
+        List<ConfigProblem> e = errors(minimalWith("postgresql: {create_replica_methods: [wal_e, basebackup],"
+                + " wal_e: {command: x.sh}}"));
+        assertTrue(has(e, "postgresql.create_replica_methods.0", "as a replica method: only basebackup is"), e::toString);
         assertEquals(Map.of("on_start", "/bin/cb", "on_role_change", "/bin/cb"), pg.callbacks());
         assertEquals(120, pg.pgCtlTimeout());
         assertEquals("rw", pg.rewind().username());

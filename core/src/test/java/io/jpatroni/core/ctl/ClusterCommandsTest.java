@@ -89,12 +89,21 @@ class ClusterCommandsTest {
         CtlFakes.Runner runner = new CtlFakes.Runner(admin);
         runner.editor = file -> {
             assertTrue(file.getFileName().toString().matches("batman-config-.*\\.yaml"), file.toString());
-            Files.writeString(file, Files.readString(file).replace("ttl: 30", "ttl: 15"));
+            Files.writeString(file, Files.readString(file).replace("ttl: 30", "ttl: 25"));
             return 0;
         };
         CtlFakes.Run r = runner.run("y\n", "edit-config");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("-ttl: 30\n+ttl: 15\n"), r.out());
+        assertTrue(r.out().contains("-ttl: 30\n+ttl: 25\n"), r.out());
+        assertEquals(1, admin.writes.size());
+        // the same rules as PATCH /config: what the node would reject is not written
+        runner.editor = file -> {
+            Files.writeString(file, Files.readString(file).replace("ttl: 30", "ttl: abc"));
+            return 0;
+        };
+        CtlFakes.Run refused = runner.run("y\n", "edit-config");
+        assertEquals(1, refused.code(), refused.err());
+        assertTrue(refused.err().contains("ttl \"abc\" is not an integer number of seconds"), refused.err());
         assertEquals(1, admin.writes.size());
         runner.editor = file -> 3;
         assertEquals("Error: Editor exited with return code 3\n", runner.run("", "edit-config").err());

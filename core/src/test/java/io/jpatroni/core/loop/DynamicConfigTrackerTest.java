@@ -1,5 +1,6 @@
 package io.jpatroni.core.loop;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import io.jpatroni.core.config.PatroniConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,5 +59,25 @@ class DynamicConfigTrackerTest {
         tracker.observe(withConfig("{\"pause\":true}", 5));
         tracker.observe(ClusterView.decode(KeyLayout.assemble(List.of())));
         assertTrue(tracker.paused());
+    }
+
+    /**
+     * Issue 10 items 2-3: every invalid version is rejected (and logged) while the last valid one stays in
+     * force, and a later valid version is applied. No DCS is passed: the timing never changes here, so the
+     * tracker must not touch it (the old code adopted retry_timeout 1500000000 and did).
+     */
+    @Test
+    void invalidVersionsAreRejectedEachTimeAndTheNextValidOneApplies() throws Exception {
+        DynamicConfigTracker tracker = tracker();
+        assertFalse(tracker.update(withConfig("{\"ttl\":\"abc\"}", 5), null));
+        assertEquals(30, tracker.current().ttl());
+        assertTrue(tracker.rejection().orElseThrow().contains("ttl \"abc\""), tracker.rejection().toString());
+        assertFalse(tracker.update(withConfig("{\"ttl\":30,\"retry_timeout\":1500000000}", 6), null));
+        assertEquals(10, tracker.current().retryTimeout());
+        assertTrue(tracker.rejection().orElseThrow().contains("retry_timeout 1500000000"), tracker.rejection().toString());
+        assertFalse(tracker.update(withConfig("{\"ttl\":30,\"loop_wait\":10,\"retry_timeout\":10,"
+                + "\"postgresql\":{\"parameters\":{\"work_mem\":\"9MB\"}}}", 7), null));
+        assertEquals(Optional.empty(), tracker.rejection());
+        assertEquals("9MB", tracker.current().postgresqlParameters().get("work_mem"));
     }
 }

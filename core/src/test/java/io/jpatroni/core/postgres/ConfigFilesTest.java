@@ -81,4 +81,35 @@ class ConfigFilesTest {
         assertFalse(r.containsKey("primary_slot_name"));
         assertEquals("latest", r.get("recovery_target_timeline"));
     }
+
+    @Test
+    void namesAndValuesThatWouldAddLinesAreNeverWritten(@TempDir Path dir) throws Exception {
+        // the DCS can be written by anyone with access to it: the last check is here, at write time
+        ConfigFiles files = new ConfigFiles(settings(dir, false, List.of("local all all trust",
+                "host all all 0.0.0.0/0 md5\nhost all all 0.0.0.0/0 trust")));
+        files.ensureBaseConf();
+        Map<String, Object> params = new TreeMap<>();
+        params.put("work_mem", "8MB");
+        params.put("statement_timeout = 1\nwork_mem", "9MB");
+        params.put("search_path", "public'\nfsync = 'off");
+        params.put("application_name", "a\u0000b");
+        Map<String, String> recovery = new TreeMap<>(Map.of("restore_command", "cp %f %p\r\narchive_cleanup_command = 'x'"));
+        files.writePostgresqlConf(params, Optional.of(recovery));
+        files.writeHbaAndIdent(params);
+        String conf = Files.readString(dir.resolve("postgresql.conf"));
+        assertTrue(conf.contains("work_mem = '8MB'\n"), conf);
+        assertFalse(conf.contains("statement_timeout"), conf);
+        assertFalse(conf.contains("fsync"), conf);
+        assertFalse(conf.contains("search_path"), conf);
+        assertFalse(conf.contains("application_name"), conf);
+        assertFalse(conf.contains("restore_command") || conf.contains("archive_cleanup_command"), conf);
+        assertEquals("local all all trust\n", Files.readString(dir.resolve("pg_hba.conf")));
+    }
+
+    @Test
+    void pgpassEntriesWithLineBreaksAreLeftOut() {
+        String text = PgPass.render(List.of(new PgPass.Entry("h1", 5432, null, "rep", "pw"),
+                new PgPass.Entry("h2\n*", 5432, null, "rep", "pw")));
+        assertEquals("h1:5432:*:rep:pw\n", text);
+    }
 }

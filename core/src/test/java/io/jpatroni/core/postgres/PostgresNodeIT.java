@@ -137,6 +137,53 @@ class PostgresNodeIT {
         }
     }
 
+    /**
+     * A frozen server (SIGSTOP: a stuck disk, a paused VM) must not hold the loop: its query fails
+     * after the socket timeout derived from retry_timeout, and fencing from outside the loop stops it
+     * even though it does not react to signals, by SIGKILL in the end.
+     */
+    @Test
+    @Timeout(120)
+    void aFrozenServerFailsTheLoopsQueryQuicklyAndIsFencedAnyway() throws Exception {
+        PostgresNode n = node("frozen");
+        n.initdb(List.of("--encoding=UTF8"));
+        assertTrue(n.start(Optional.empty(), false, Duration.ofSeconds(30)));
+        n.setRetryTimeout(3);
+        assertEquals(1, n.loopSocketTimeoutSeconds());
+        n.query();
+        ProcessHandle postmaster = ProcessHandle.of(n.postmasterPid().orElseThrow()).orElseThrow();
+        List<ProcessHandle> tree = new ArrayList<>(postmaster.descendants().toList());
+        tree.add(postmaster);
+        for (ProcessHandle p : tree) {
+            new ProcessBuilder("kill", "-STOP", Long.toString(p.pid())).start().waitFor();
+        }
+        try {
+            long started = System.nanoTime();
+            try {
+                n.query();
+                throw new AssertionError("a frozen server answered");
+            } catch (PostgresException expected) {
+                // the point: it failed, and quickly
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("monitoring query on a frozen server failed after %.1f s (retry_timeout 3 s)%n", seconds);
+            assertTrue(seconds < 8, "took " + seconds + " s: socketTimeout 30 s would hold the loop past its lease");
+
+            started = System.nanoTime();
+            assertTrue(n.fence(Duration.ofSeconds(1)), "a stopped postmaster is killed in the end");
+            System.out.printf("fenced a frozen postmaster in %.1f s%n", (System.nanoTime() - started) / 1e9);
+            assertFalse(postmaster.isAlive());
+            assertFalse(n.isRunning());
+        } finally {
+            for (ProcessHandle p : tree) {
+                new ProcessBuilder("kill", "-CONT", Long.toString(p.pid())).start().waitFor();
+            }
+        }
+        assertTrue(n.start(Optional.empty(), false, Duration.ofSeconds(60)), "crash recovery after the kill");
+        assertTrue(n.fence(Duration.ofSeconds(5)), "a responsive server stops with the fast shutdown");
+        assertFalse(n.isRunning());
+    }
+
     @Test
     @Timeout(120)
     void bootstrapCloneStreamPromoteCrashAndRewind() throws Exception {

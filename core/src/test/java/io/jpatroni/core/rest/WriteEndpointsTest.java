@@ -414,6 +414,28 @@ class WriteEndpointsTest {
     }
 
     @Test
+    void patchConfigRefusesWhatTheNodeCouldNotApply() throws Exception {
+        FakeOperations ops = new FakeOperations(plain().view());
+        start(ops);
+        for (String body : List.of("{\"retry_timeout\":1500000000}", "{\"ttl\":\"abc\"}", "{\"failsafe_mode\":true}",
+                "{\"synchronous_mode\":\"quorum\"}", "{\"postgresql\":{\"parameters\":{\"a\\nstatement_timeout\":1}}}",
+                "{\"postgresql\":{\"parameters\":{\"work_mem\":\"1MB\\n\"}}}")) {
+            Answer a = send("PATCH", "/config", body);
+            assertEquals(400, a.code(), body);
+            assertTrue(a.raw().contains("Content-Type: application/json"), a.raw());
+            assertTrue(a.body().contains("invalid dynamic configuration"), a.body());
+        }
+        Answer ttl = send("PATCH", "/config", "{\"ttl\":\"abc\"}");
+        assertTrue(ttl.body().contains("ttl \\\"abc\\\" is not an integer number of seconds"), ttl.body());
+        Answer retry = send("PUT", "/config", "{\"retry_timeout\":1500000000}");
+        assertEquals(400, retry.code());
+        assertTrue(retry.body().contains("retry_timeout 1500000000 is above the maximum"), retry.body());
+        assertTrue(ops.configWrites.isEmpty(), "nothing stored");
+        assertEquals(200, send("PATCH", "/config", "{\"retry_timeout\":5}").code());
+        assertEquals(1, ops.configWrites.size());
+    }
+
+    @Test
     void patchConfigWithoutChangeWritesNothing() throws Exception {
         FakeOperations ops = new FakeOperations(plain().view());
         start(ops);
