@@ -12,6 +12,13 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +30,8 @@ import org.slf4j.LoggerFactory;
 final class AccessCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessCheck.class);
+    private static final long MEMBER_LOOKUP_TTL_NANOS = 30_000_000_000L;
+    private static final int MAX_MEMBER_HOSTS = 256;
     private static final Map<String, String> CHALLENGE = Map.of("WWW-Authenticate", "Basic realm=\"Patroni\"");
 
     private final Optional<byte[]> expected;
@@ -31,6 +40,9 @@ final class AccessCheck {
     private final boolean includeMembers;
     private final Supplier<List<String>> memberApiUrls;
     private final boolean clientCertificateRequired;
+    private final Map<String, Lookup> memberLookups = new ConcurrentHashMap<>();
+    private final Set<String> pendingLookups = ConcurrentHashMap.newKeySet();
+    private ExecutorService lookupThread;
 
     /** @param basicAuth {@code username:password}, or empty when restapi.authentication is not configured */
     AccessCheck(Optional<String> basicAuth) {
@@ -100,20 +112,76 @@ final class AccessCheck {
         return includeMembers && memberNetworks().stream().anyMatch(n -> n.contains(address));
     }
 
-    /** The hosts of the members' api_url, resolved at request time as Patroni does. */
+    /**
+     * The hosts of the members' api_url. The check runs on the IO thread, which must never wait for
+     * DNS: IP literals count at once; host names count with the addresses of their last lookup,
+     * which is renewed in the background when older than {@link #MEMBER_LOOKUP_TTL_NANOS} (the first
+     * request naming a new host name is therefore refused; its retry a moment later is not).
+     */
     private List<IpNetwork> memberNetworks() {
-        List<String> hosts = new ArrayList<>();
+        List<IpNetwork> out = new ArrayList<>();
         for (String url : memberApiUrls.get()) {
+            String host;
             try {
-                String host = URI.create(url).getHost();
-                if (host != null) {
-                    hosts.add(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
-                }
+                host = URI.create(url).getHost();
             } catch (IllegalArgumentException e) {
                 LOG.debug("Failed to parse url {}: {}", url, e.getMessage());
+                continue;
+            }
+            if (host == null) {
+                continue;
+            }
+            String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            Optional<IpNetwork> literal = bare.contains("/") ? Optional.empty() : IpNetwork.parse(bare);
+            if (literal.isPresent()) {
+                out.add(literal.get());
+                continue;
+            }
+            Lookup last = memberLookups.get(bare);
+            if (last == null || System.nanoTime() - last.atNanos() > MEMBER_LOOKUP_TTL_NANOS) {
+                lookUpLater(bare);
+            }
+            if (last != null) {
+                out.addAll(last.networks());
             }
         }
-        return resolve(hosts);
+        return out;
+    }
+
+    private void lookUpLater(String host) {
+        if (memberLookups.size() >= MAX_MEMBER_HOSTS && !memberLookups.containsKey(host)) {
+            return; // a DCS listing thousands of host names gets no more lookups
+        }
+        if (!pendingLookups.add(host)) {
+            return;
+        }
+        try {
+            lookups().execute(() -> {
+                try {
+                    memberLookups.put(host, new Lookup(resolve(List.of(host)), System.nanoTime()));
+                } finally {
+                    pendingLookups.remove(host);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            pendingLookups.remove(host);
+        }
+    }
+
+    private synchronized ExecutorService lookups() {
+        if (lookupThread == null) {
+            lookupThread = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(64), r -> {
+                        Thread t = new Thread(r, "rest-allowlist-dns");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            ((ThreadPoolExecutor) lookupThread).allowCoreThreadTimeOut(true);
+        }
+        return lookupThread;
+    }
+
+    private record Lookup(List<IpNetwork> networks, long atNanos) {
     }
 
     /** Networks as they are, IPs and host names as every address they resolve to; failures are logged and skipped. */

@@ -173,6 +173,19 @@ class RestTlsIT {
                 .member("node2", "{\"api_url\":\"https://127.0.0.2:8008/patroni\"}").view());
         assertNotEquals(403, RawHttp.code(https(trustingClient, "127.0.0.2", port, post("/reload"))));
         assertEquals(403, RawHttp.code(https(trustingClient, "127.0.0.1", port, post("/reload"))));
+        // a host name is looked up off the IO thread: allowed once its addresses are known
+        context.cluster = Optional.of(ClusterFixtures.cluster()
+                .member("node2", "{\"api_url\":\"https://localhost:8008/patroni\"}").view());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        int code = 403;
+        while (code == 403 && System.nanoTime() < deadline) {
+            code = RawHttp.code(https(trustingClient, "127.0.0.1", port, post("/reload")));
+            if (code == 403) {
+                Thread.sleep(50);
+            }
+        }
+        assertNotEquals(403, code, "localhost resolves to 127.0.0.1");
+        assertEquals(403, RawHttp.code(https(trustingClient, "127.0.0.2", port, post("/reload"))));
     }
 
     @Test
