@@ -244,6 +244,31 @@ class RestTlsIT {
     }
 
     @Test
+    void clientsThatNeverFinishTheHandshakeAreDropped() throws Exception {
+        int port = start(ServerTls.ClientAuth.OPTIONAL, RestAccessConfig.OPEN);
+        long limit = RestServer.NO_REQUEST_TIMEOUT_MS + 3_000;
+        // silent after connecting, and stalled inside a TLS record header
+        for (byte[] prefix : List.of(new byte[0], new byte[] {0x16, 0x03, 0x01, 0x02, 0x00})) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                socket.setSoTimeout((int) limit);
+                socket.getOutputStream().write(prefix);
+                long started = System.nanoTime();
+                int read;
+                try {
+                    read = socket.getInputStream().read();
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new AssertionError("a client stalled in the TLS handshake kept its connection " + limit + " ms");
+                } catch (IOException e) {
+                    read = -1; // reset: dropped as well
+                }
+                assertEquals(-1, read, "the server sent data to a stalled client");
+                assertTrue((System.nanoTime() - started) / 1_000_000 < limit);
+            }
+        }
+        assertTrue(https(trustingClient, "127.0.0.1", port, get("/health")).startsWith("HTTP/1.0 200"));
+    }
+
+    @Test
     void anAllowlistThatResolvesToNothingLetsNobodyIn() throws Exception {
         int port = start(ServerTls.ClientAuth.NONE, new RestAccessConfig(List.of("no-such-host.invalid"), false,
                 Map.of(), Map.of()));
