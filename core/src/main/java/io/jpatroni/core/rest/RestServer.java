@@ -48,6 +48,13 @@ public final class RestServer {
     static final int RESUME_ACCEPTING_BELOW = 448;
     static final int REQUEST_PARSE_TIMEOUT_MS = 3_000;
     static final int NO_REQUEST_TIMEOUT_MS = 5_000;
+    /**
+     * A read that waits this long closes the connection. Undertow answers some requests itself (an
+     * HTTP/1.1 request without Host gets 400) and then drains the announced body before closing:
+     * without this, a Content-Length never sent held the connection open for good. Longer than the
+     * router's own body wait, so a slow body still gets the router's 408.
+     */
+    static final int READ_TIMEOUT_MS = 2_500;
 
     private final String host;
     private final int requestedPort;
@@ -144,6 +151,7 @@ public final class RestServer {
                 .setServerOption(UndertowOptions.MAX_COOKIES, MAX_COOKIES)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, REQUEST_PARSE_TIMEOUT_MS)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, NO_REQUEST_TIMEOUT_MS)
+                .setSocketOption(Options.READ_TIMEOUT, READ_TIMEOUT_MS)
                 .setSocketOption(Options.KEEP_ALIVE, true)
                 .setSocketOption(Options.TCP_NODELAY, true)
                 .setSocketOption(Options.BACKLOG, limits.listenBacklog())
