@@ -26,8 +26,7 @@ final class HostileRequests {
             "/cluster", "/history", "/config", "/metrics", "/nothing-here");
     private static final List<String> METHODS = List.of("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE",
             "TRACE", "CONNECT", "BREW", "get", "");
-    private static final List<String> VERSIONS = List.of("HTTP/1.0", "HTTP/1.1", "HTTP/1.1", "HTTP/9.9", "HTTP/",
-            "HTCPCP/1.0", "");
+    private static final List<String> ODD_VERSIONS = List.of("HTTP/9.9", "HTTP/", "HTCPCP/1.0", "", "HTTP/1.1 x");
     private static final List<String> QUERY_VALUES = List.of("1", "-1", "99999999999999999999999", "1e400", "NaN",
             "%00", "%0d%0a", "<script>", "streaming", "", "1MB", "0x10");
 
@@ -44,9 +43,9 @@ final class HostileRequests {
         String route = write && random.nextInt(3) == 0 ? pick(WRITE_ROUTES) : pick(READ_ROUTES);
         boolean writeRoute = WRITE_ROUTES.contains(route) && write;
         StringBuilder head = new StringBuilder();
-        head.append(method).append(' ').append(path(route)).append(query()).append(' ').append(pick(VERSIONS))
+        head.append(method).append(' ').append(path(route)).append(query()).append(' ').append(version())
                 .append("\r\n");
-        if (random.nextInt(4) != 0) {
+        if (random.nextInt(10) != 0) {
             head.append("Host: x\r\n");
         }
         int headers = random.nextInt(10) == 0 ? 40 + random.nextInt(80) : random.nextInt(6);
@@ -100,8 +99,13 @@ final class HostileRequests {
         return q.toString();
     }
 
+    private String version() {
+        int n = random.nextInt(10);
+        return n < 4 ? "HTTP/1.0" : n < 8 ? "HTTP/1.1" : pick(ODD_VERSIONS);
+    }
+
     private String headerLine(int i) {
-        switch (random.nextInt(8)) {
+        switch (random.nextInt(20)) {
             case 0:
                 return "X-Long-" + i + ": " + "v".repeat(random.nextInt(40_000)) + "\r\n";
             case 1:
