@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /** Runs PostgreSQL's command-line tools as short-lived children and collects their output. */
-final class ProcessRunner {
+public final class ProcessRunner {
     /** Exit code and the combined stdout/stderr (bounded). */
-    record Result(int exitCode, String output) {
-        boolean ok() {
+    public record Result(int exitCode, String output) {
+        public boolean ok() {
             return exitCode == 0;
         }
     }
@@ -51,7 +51,7 @@ final class ProcessRunner {
      * progress reports arrive as they are printed) goes to {@code lineSink}. On timeout the child is killed
      * and the exit code is -1.
      */
-    static Result run(List<String> command, Map<String, String> extraEnv, Optional<Duration> timeout,
+    public static Result run(List<String> command, Map<String, String> extraEnv, Optional<Duration> timeout,
                       Consumer<String> lineSink) throws PostgresException {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear();

@@ -1,0 +1,84 @@
+package io.jpatroni.core.methods;
+
+import io.jpatroni.api.bootstrap.BootstrapMethod;
+import io.jpatroni.api.replica.ReplicaMethod;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which implementation a method name in patroni.yml means. Replica methods: a plugin extension of that name,
+ * else the built-in basebackup, else a {@code postgresql.<name>} section with a {@code command}. Bootstrap
+ * methods: a plugin extension, else a {@code bootstrap.<name>} section with a {@code command}. A name that is
+ * none of these is refused at start: Patroni would run a program of that name, which is almost always a typo.
+ */
+public final class MethodCatalog {
+
+    private final Map<String, ReplicaMethod> pluginReplicaMethods = new LinkedHashMap<>();
+    private final Map<String, BootstrapMethod> pluginBootstrapMethods = new LinkedHashMap<>();
+    private final ReplicaMethod basebackup;
+
+    public MethodCatalog(List<ReplicaMethod> replicaPlugins, List<BootstrapMethod> bootstrapPlugins, ReplicaMethod basebackup) {
+        replicaPlugins.forEach(m -> pluginReplicaMethods.putIfAbsent(m.name(), m));
+        bootstrapPlugins.forEach(m -> pluginBootstrapMethods.putIfAbsent(m.name(), m));
+        this.basebackup = basebackup;
+    }
+
+    /** @param sections the local {@code postgresql} section, where {@code <name>: {command: ...}} live */
+    public Optional<ReplicaMethod> replicaMethod(String name, Map<String, Object> sections) {
+        ReplicaMethod plugin = pluginReplicaMethods.get(name);
+        if (plugin != null) {
+            return Optional.of(plugin);
+        }
+        if (BasebackupReplicaMethod.NAME.equals(name)) {
+            return Optional.of(basebackup);
+        }
+        return hasCommand(sections, name) ? Optional.of(new CommandReplicaMethod(name)) : Optional.empty();
+    }
+
+    /** @param sections the {@code bootstrap} section */
+    public Optional<BootstrapMethod> bootstrapMethod(String name, Map<String, Object> sections) {
+        BootstrapMethod plugin = pluginBootstrapMethods.get(name);
+        if (plugin != null) {
+            return Optional.of(plugin);
+        }
+        return hasCommand(sections, name) ? Optional.of(new CommandBootstrapMethod(name)) : Optional.empty();
+    }
+
+    /** The problems of the configured names, each naming the YAML key, the value and the fix; empty when all resolve. */
+    public List<String> problems(List<String> replicaMethods, Map<String, Object> postgresql,
+                                 Optional<String> bootstrapMethod, Map<String, Object> bootstrap) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < replicaMethods.size(); i++) {
+            String name = replicaMethods.get(i);
+            if (replicaMethod(name, postgresql).isEmpty()) {
+                out.add("postgresql.create_replica_methods." + i + " \"" + name + "\": no replica method of that name:"
+                        + " define postgresql." + name + ".command, install a plugin that provides " + name
+                        + pluginNames(pluginReplicaMethods) + ", or use basebackup");
+            }
+        }
+        bootstrapMethod.filter(m -> !m.equals("initdb")).ifPresent(name -> {
+            if (bootstrapMethod(name, bootstrap).isEmpty()) {
+                out.add("bootstrap.method \"" + name + "\": no bootstrap method of that name: define bootstrap." + name
+                        + ".command, install a plugin that provides " + name + pluginNames(pluginBootstrapMethods)
+                        + ", or use initdb");
+            }
+        });
+        return out;
+    }
+
+    private static String pluginNames(Map<String, ?> plugins) {
+        return plugins.isEmpty() ? " (no plugin provides one)" : " (plugins provide: " + String.join(", ", plugins.keySet()) + ")";
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> section(Map<String, Object> parent, String name) {
+        return parent.get(name) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    private static boolean hasCommand(Map<String, Object> parent, String name) {
+        return section(parent, name).get("command") != null;
+    }
+}
