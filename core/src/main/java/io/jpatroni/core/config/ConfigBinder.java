@@ -472,12 +472,19 @@ final class ConfigBinder {
         dynamic(dcs, "bootstrap.dcs");
 
         String method = string(s, "method", "bootstrap.method").orElse("initdb");
-        if (!method.equals("initdb")) {
-            // a custom bootstrap method would be skipped in favour of initdb: a new, empty cluster instead of the
-            // restored one the operator asked for
-            p.error("bootstrap.method", method, DynamicConfigRules.NOT_IMPLEMENTED + " (custom bootstrap methods)"
-                    + ": remove bootstrap.method (or set it to initdb) and restore the data another way");
-            method = "initdb";
+        Map<String, Object> methodSection = Map.of();
+        if (!method.equals("initdb") && s.get(method) != null) {
+            // whether a plugin provides the method is known only once plugins are loaded (MethodCatalog, at start)
+            Map<String, Object> m = section(s, method, "bootstrap." + method, false);
+            if (m != null) {
+                methodSection = m;
+                if (m.containsKey("recovery_conf")) {
+                    Map<String, Object> rc = section(m, "recovery_conf", "bootstrap." + method + ".recovery_conf", false);
+                    if (rc != null) {
+                        p.addAll(DynamicConfigRules.parameters(rc, "bootstrap." + method + ".recovery_conf"));
+                    }
+                }
+            }
         }
         Set<String> known = new LinkedHashSet<>(BOOTSTRAP_KEYS);
         s.forEach((k, v) -> {
@@ -525,7 +532,7 @@ final class ConfigBinder {
         if (post.isEmpty()) {
             post = string(s, "post_init", "bootstrap.post_init");
         }
-        return Optional.of(new BootstrapConfig(dcs, method, initdb, pgHba, users, post));
+        return Optional.of(new BootstrapConfig(dcs, method, initdb, pgHba, users, post, methodSection));
     }
 
     /**
@@ -769,14 +776,6 @@ final class ConfigBinder {
         }
         if (methods.isEmpty()) {
             methods.add("basebackup");
-        }
-        for (int i = 0; i < methods.size(); i++) {
-            if (!methods.get(i).equals("basebackup")) {
-                // replicas would silently be cloned with pg_basebackup instead
-                p.error("postgresql." + methodsKey + "." + i, methods.get(i), DynamicConfigRules.NOT_IMPLEMENTED
-                        + " as a replica method: only basebackup is; write create_replica_methods:"
-                        + " [basebackup]");
-            }
         }
         for (String method : methods) {
             known.add(method);

@@ -178,13 +178,21 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void customBootstrapMethodIsRefusedUntilImplemented() throws Exception {
+    void customBootstrapMethodIsBoundWithItsSection() throws Exception {
         BootstrapConfig b = bind(minimalWith("bootstrap: {method: initdb, post_init: /bin/setup.sh}")).bootstrap().orElseThrow();
         assertEquals("initdb", b.method());
         assertEquals(Optional.of("/bin/setup.sh"), b.postBootstrap());
-        List<ConfigProblem> e = errors(minimalWith("bootstrap: {method: wal_e, wal_e: {command: restore.sh}}"));
-        assertTrue(has(e, "bootstrap.method", "is not implemented by jpatroni yet (custom bootstrap methods)"), e::toString);
-        assertTrue(has(errors(minimalWith("bootstrap: {method: nothing}")), "bootstrap.method", "remove bootstrap.method"));
+        assertTrue(b.methodSection().isEmpty());
+        BootstrapConfig custom = bind(minimalWith("bootstrap: {method: wal_e, wal_e: {command: restore.sh,"
+                + " keep_existing_recovery_conf: on, recovery_conf: {restore_command: 'cp /a/%f %p',"
+                + " recovery_target_action: promote}}}")).bootstrap().orElseThrow();
+        assertEquals("wal_e", custom.method());
+        assertEquals("restore.sh", custom.methodSection().get("command"));
+        assertTrue(custom.keepExistingRecoveryConf());
+        assertEquals("promote", custom.methodRecoveryConf().get("recovery_target_action"));
+        assertTrue(errors(minimalWith("bootstrap: {method: wal_e, wal_e: {command: restore.sh}}")).isEmpty());
+        assertTrue(has(errors(minimalWith("bootstrap: {method: wal_e, wal_e: {command: x.sh, recovery_conf:"
+                + " {\"a\\nb\": 1}}}")), "bootstrap.wal_e.recovery_conf", "is not a valid PostgreSQL parameter name"));
     }
 
     @Test
@@ -252,9 +260,8 @@ class ConfigLoaderTest {
         assertEquals(Optional.of(true), pg.usePgRewind());
         assertEquals(List.of("basebackup"), pg.createReplicaMethods());
         assertEquals(Optional.of(Map.of("command", "x.sh")), pg.methodSection("wal_e"));
-        List<ConfigProblem> e = errors(minimalWith("postgresql: {create_replica_methods: [wal_e, basebackup],"
-                + " wal_e: {command: x.sh}}"));
-        assertTrue(has(e, "postgresql.create_replica_methods.0", "as a replica method: only basebackup is"), e::toString);
+        assertEquals(List.of("wal_e", "basebackup"), bind(minimalWith("postgresql: {create_replica_methods:"
+                + " [wal_e, basebackup], wal_e: {command: x.sh}}")).postgresql().createReplicaMethods());
         assertEquals(Map.of("on_start", "/bin/cb", "on_role_change", "/bin/cb"), pg.callbacks());
         assertEquals(120, pg.pgCtlTimeout());
         assertEquals("rw", pg.rewind().username());
