@@ -34,6 +34,11 @@ final class EmptyDataDirPolicy {
                         + "'", new HaAction.CloneFrom(name));
             }
         }
+        // "" in initialize means someone is bootstrapping a new cluster right now: do not restore an old one beside it
+        boolean nobodyBootstrapping = in.cluster().initialize().map(v -> !v.isEmpty()).orElse(true);
+        if (in.settings().cloneWithoutLeader() && nobodyBootstrapping) {
+            return Decision.of("trying to bootstrap (without leader)", new HaAction.CloneWithoutLeader());
+        }
         return Decision.nothing("waiting for leader to bootstrap");
     }
 

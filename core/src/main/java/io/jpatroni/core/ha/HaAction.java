@@ -49,6 +49,13 @@ public sealed interface HaAction {
     record CloneFrom(String member) implements HaAction {
     }
 
+    /**
+     * No member to copy from, but a replica method marked no_leader can restore one from a backup
+     * (ha-loop.md §3.1 item 3): asynchronous.
+     */
+    record CloneWithoutLeader() implements HaAction {
+    }
+
     /** A crashed primary that still holds the lock: start it again in place as primary, asynchronously. */
     record StartPrimaryInPlace() implements HaAction {
     }

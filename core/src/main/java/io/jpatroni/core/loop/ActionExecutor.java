@@ -12,6 +12,8 @@ import io.jpatroni.core.ha.Decision;
 import io.jpatroni.core.ha.DemoteMode;
 import io.jpatroni.core.ha.HaAction;
 import io.jpatroni.core.ha.LocalNode.BootstrapPhase;
+import io.jpatroni.core.methods.HookCommand;
+import io.jpatroni.core.methods.MethodCatalog;
 import io.jpatroni.core.postgres.PostgresException;
 import io.jpatroni.core.postgres.PostgresNode;
 import io.jpatroni.core.postgres.StopMode;
@@ -47,10 +49,13 @@ final class ActionExecutor {
     private final SynchronousReplication sync;
     private final ReplicaSlots replicaSlots;
     private final LeaseGuard leaseGuard;
+    private final CustomBootstrap customBootstrap;
 
     ActionExecutor(PatroniConfig config, Dcs dcs, PostgresNode pg, NodeState state, AsyncRunner async,
                    Supplier<DynamicConfig> dynamic, LongSupplier nanoClock, ReplicaRecovery recovery,
-                   Callbacks callbacks, Sleeper sleeper, BackgroundWrites writes, LeaseGuard leaseGuard) {
+                   Callbacks callbacks, Sleeper sleeper, BackgroundWrites writes, LeaseGuard leaseGuard,
+                   MethodCatalog methods) {
+        this.customBootstrap = new CustomBootstrap(config, pg, methods, sleeper);
         this.sleeper = sleeper;
         this.leaseGuard = leaseGuard;
         this.config = config;
@@ -88,6 +93,10 @@ final class ActionExecutor {
     /** Performs one action; returns the continuation to run for branching actions, else null. */
     private Decision perform(HaAction action, ClusterView cluster) throws DcsException, PostgresException {
         if (action instanceof HaAction.TryAcquireLock race) {
+            if (prePromoteBackoff()) {
+                LOG.info("backoff: skip leader race after pre_promote script failure and releasing the lock voluntarily");
+                return race.ifLost();
+            }
             if (snapshotOutdated(cluster)) {
                 LOG.info("the cluster changed since this iteration read it: not racing on an old snapshot");
                 return race.ifLost();
@@ -129,6 +138,8 @@ final class ActionExecutor {
             cancelBootstrap();
         } else if (action instanceof HaAction.CloneFrom clone) {
             startAsync("bootstrap from " + clone.member(), () -> recovery.cloneFrom(cluster, clone.member()));
+        } else if (action instanceof HaAction.CloneWithoutLeader) {
+            startAsync("bootstrap without leader", () -> recovery.cloneWithoutLeader(cluster));
         } else if (action instanceof HaAction.StartPrimaryInPlace) {
             startAsync("starting primary after failure", this::startPrimaryInPlace);
         } else if (action instanceof HaAction.StartReadOnly) {
@@ -217,18 +228,35 @@ final class ActionExecutor {
         }
     }
 
-    private void bootstrap() throws PostgresException {
+    private void bootstrap() throws PostgresException, InterruptedException {
         state.bootstrap = BootstrapPhase.RUNNING;
-        state.pgState = "initializing new cluster";
         var bootstrap = config.bootstrap().orElseThrow();
         try {
-            pg.initdb(bootstrap.initdbArgs());
+            if (bootstrap.isInitdb()) {
+                state.pgState = "initializing new cluster";
+                pg.initdb(bootstrap.initdbArgs());
+            } else {
+                state.pgState = "running custom bootstrap script";
+                if (!customBootstrap.createDataDirectory(bootstrap)) {
+                    state.pgState = "custom bootstrap failed";
+                    state.bootstrap = BootstrapPhase.FAILED;
+                    return;
+                }
+            }
             if (config.postgresql().pgHba().isEmpty() && !bootstrap.pgHba().isEmpty()) {
                 pg.appendToPgHba(bootstrap.pgHba());
             }
-            state.pgState = "starting";
+            state.pgState = bootstrap.isInitdb() ? "starting" : "starting after custom bootstrap";
             sync.beforePrimaryStart(dynamic.get());
-            if (!pg.start(Optional.empty(), false, Duration.ofSeconds(config.postgresql().pgCtlTimeout()))) {
+            Duration startTimeout = Duration.ofSeconds(config.postgresql().pgCtlTimeout());
+            boolean up = bootstrap.isInitdb() ? pg.start(Optional.empty(), false, startTimeout)
+                    : customBootstrap.start(bootstrap, startTimeout);
+            if (!up) {
+                state.pgState = "start failed";
+                state.bootstrap = BootstrapPhase.FAILED;
+                return;
+            }
+            if (!bootstrap.isInitdb() && !customBootstrap.awaitEndOfRecovery(bootstrap)) {
                 state.pgState = "start failed";
                 state.bootstrap = BootstrapPhase.FAILED;
                 return;
@@ -279,7 +307,7 @@ final class ActionExecutor {
                 + config.postgresql().dataDir() + ".failed and the initialize key removed; fix the cause and restart");
     }
 
-    private void promote(ClusterView cluster) throws PostgresException {
+    private void promote(ClusterView cluster) throws PostgresException, InterruptedException {
         if (!leaseStillHeld()) {
             return;
         }
@@ -288,6 +316,9 @@ final class ActionExecutor {
             return;
         }
         if (!leaseStillHeld()) {
+            return;
+        }
+        if (!prePromote() || !leaseStillHeld()) {
             return;
         }
         Duration wait = Duration.ofSeconds(Math.max(dynamic.get().loopWait(), 10));
@@ -302,6 +333,47 @@ final class ActionExecutor {
         pg.checkpoint();
         state.firstContact = false;
         LOG.info("promoted: now running as primary");
+    }
+
+    /**
+     * postgresql.pre_promote, a fencing script: a non-zero exit aborts the promotion and gives the lock back, and
+     * this node stays out of the race for ttl so another member can take over (ha-loop.md §8.5). Bounded by ttl: a
+     * longer fence outlives the lease it protects.
+     */
+    private boolean prePromote() throws InterruptedException {
+        Optional<String> command = config.postgresql().prePromote();
+        if (command.isEmpty()) {
+            return true;
+        }
+        int exit = HookCommand.run("pre_promote", command.get(), Duration.ofSeconds(dynamic.get().ttl()));
+        LOG.info("pre_promote script `{}` exited with {}", command.get(), exit);
+        if (exit == 0) {
+            return true;
+        }
+        LOG.warn("Releasing the leader key voluntarily because the pre-promote script failed");
+        state.prePromoteFailedAtNanos = nanoClock.getAsLong();
+        state.prePromoteFailed = true;
+        try {
+            ClusterView now = ClusterView.decode(dcs.getCluster());
+            if (now.leaderName().map(config.name()::equals).orElse(false)) {
+                deleteLeaderKey(now);
+            } else {
+                state.setLeaderFlag(false, nanoClock.getAsLong(), 0);
+                leaseGuard.disarm();
+            }
+        } catch (DcsException e) {
+            // the lock runs out by itself within ttl; PostgreSQL was not promoted, so nothing else to undo
+            LOG.warn("could not release the leader key after the failed pre_promote: {}", e.getMessage());
+            state.setLeaderFlag(false, nanoClock.getAsLong(), 0);
+            leaseGuard.disarm();
+        }
+        LOG.info("Promotion cancelled because the pre-promote script failed");
+        return false;
+    }
+
+    private boolean prePromoteBackoff() {
+        return state.prePromoteFailed
+                && nanoClock.getAsLong() - state.prePromoteFailedAtNanos < Duration.ofSeconds(dynamic.get().ttl()).toNanos();
     }
 
     /**

@@ -65,6 +65,20 @@ public final class HaLoop {
 
     public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos, Sleeper sleeper,
                   List<io.jpatroni.api.callback.CallbackListener> callbackListeners) {
+        this(config, dcs, pg, clock, nanos, sleeper, callbackListeners, methodCatalog(pg, List.of(), List.of()));
+    }
+
+    /** The built-in basebackup, the plugins' replica and bootstrap methods, and patroni.yml's command methods. */
+    public static io.jpatroni.core.methods.MethodCatalog methodCatalog(PostgresNode pg,
+            List<io.jpatroni.api.replica.ReplicaMethod> replicaPlugins,
+            List<io.jpatroni.api.bootstrap.BootstrapMethod> bootstrapPlugins) {
+        return new io.jpatroni.core.methods.MethodCatalog(replicaPlugins, bootstrapPlugins,
+                new io.jpatroni.core.methods.BasebackupReplicaMethod(pg, () -> pg.settings().basebackupArgs()));
+    }
+
+    public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos, Sleeper sleeper,
+                  List<io.jpatroni.api.callback.CallbackListener> callbackListeners,
+                  io.jpatroni.core.methods.MethodCatalog methods) {
         this.config = config;
         this.dcs = dcs;
         this.pg = pg;
@@ -78,10 +92,12 @@ public final class HaLoop {
         this.documents = new MemberDocument(config);
         this.view = new LoopView(pg, documents, state, nanos, dynamic, config.scope(),
                 documents.status(state, Optional.empty(), false, true, false));
-        ReplicaRecovery recovery = new ReplicaRecovery(config, pg, state, dynamic::current, callbacks);
+        ReplicaRecovery recovery = new ReplicaRecovery(config, pg, state, dynamic::current, callbacks,
+                new ReplicaCreation(() -> config, pg, methods));
+        config.postgresql().beforeStop().ifPresent(command -> pg.setBeforeStop(bound -> runBeforeStop(command, bound)));
         this.leaseGuard = new LeaseGuard(nanos, this::fencePrimary);
         this.executor = new ActionExecutor(config, dcs, pg, state, async, dynamic::current, nanos, recovery,
-                callbacks, sleeper, writes, leaseGuard);
+                callbacks, sleeper, writes, leaseGuard, methods);
         this.syncRelease = new SyncDutyRelease(config.name(), config.tags().nosync(), dcs, state, dynamic::current,
                 nanos, sleeper, () -> dcs.touchMember(memberJson(observe())));
         this.operations = new LoopOperations(config, dcs, pg, state, async, recovery, dynamic::current,
@@ -388,10 +404,23 @@ public final class HaLoop {
                 state.firstContact);
     }
 
+    /**
+     * postgresql.before_stop: waited for right before every stop signal, its exit code only logged (ha-loop.md
+     * §22.8). An interrupt (shutdown cancelling the action) kills it and the stop goes on.
+     */
+    private static void runBeforeStop(String command, java.time.Duration bound) {
+        try {
+            int exit = io.jpatroni.core.methods.HookCommand.run("before_stop", command, bound);
+            LOG.info("before_stop script `{}` exited with {}", command, exit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private HaSettings settings() {
         DynamicConfig d = dynamic.current();
         return new HaSettings(d.ttl(), d.loopWait(), d.maximumLagOnFailover(), d.checkTimeline(), dynamic.paused(),
-                d.primaryStartTimeout(), d.managesSynchronousReplication());
+                d.primaryStartTimeout(), d.managesSynchronousReplication(), ReplicaCreation.worksWithoutLeader(config));
     }
 
     /** Published every iteration even when unchanged: the backend skips the write but keeps the lease alive. */

@@ -27,6 +27,11 @@ final class NodeState {
     volatile boolean rewindCheckPending;
     /** The leader and its timeline ("name@tl") the last completed divergence check was made against. */
     volatile String rewindCheckedAgainst = "";
+    /** leader@timeline a rewind failed against while the data may not be removed: not retried every loop. */
+    volatile String rewindFailedAgainst = "";
+    /** When pre_promote last failed and the lock was released (monotonic nanos); the race is skipped for ttl. */
+    volatile long prePromoteFailedAtNanos;
+    volatile boolean prePromoteFailed;
     /** PostgreSQL reported parameters that only a restart applies (pg_settings.pending_restart). */
     volatile boolean pendingRestart;
     /** Asking the primary to stop counting on me as synchronous standby: published as nosync (§16.7). */

@@ -37,10 +37,12 @@ final class ReplicaRecovery {
     private final Supplier<DynamicConfig> dynamic;
 
     private final Callbacks callbacks;
+    private final ReplicaCreation creation;
 
     ReplicaRecovery(PatroniConfig config, PostgresNode pg, NodeState state, Supplier<DynamicConfig> dynamic,
-                    Callbacks callbacks) {
+                    Callbacks callbacks, ReplicaCreation creation) {
         this.callbacks = callbacks;
+        this.creation = creation;
         this.config = config;
         this.pg = pg;
         this.state = state;
@@ -48,18 +50,35 @@ final class ReplicaRecovery {
     }
 
     /** Creates this node's data directory from {@code source}, then starts following the leader. */
-    void cloneFrom(ClusterView cluster, String source) throws PostgresException {
+    void cloneFrom(ClusterView cluster, String source) throws PostgresException, InterruptedException {
         Upstream from = ActionExecutor.upstreamOf(cluster, source)
                 .orElseThrow(() -> new PostgresException("member " + source + " publishes no conn_url"));
         state.pgState = "creating replica";
-        LOG.info("creating a replica from {} ({}:{}) with pg_basebackup", source, from.host(), from.port());
-        if (!pg.basebackup(from, config.postgresql().basebackupArgs())) {
+        if (!creation.create(Optional.of(from))) {
             state.pgState = "stopped";
-            throw new PostgresException("failed to bootstrap from " + source + ": pg_basebackup failed; will retry");
+            pg.removeDataDirectory();
+            throw new PostgresException("failed to bootstrap from " + source + ": every replica method failed ("
+                    + String.join(", ", creation.methodNames()) + "); will retry");
         }
         state.role = "replica";
         Optional<Upstream> leader = cluster.leaderName().flatMap(l -> ActionExecutor.upstreamOf(cluster, l));
         startStandby(leader.isPresent() ? leader : Optional.of(from));
+    }
+
+    /**
+     * No leader and no member to copy from, but a method marked no_leader can restore from a backup (ha-loop.md
+     * §3.1 item 3): the copy starts as a standby without primary_conninfo, replaying what recovery_conf fetches.
+     */
+    void cloneWithoutLeader(ClusterView cluster) throws PostgresException, InterruptedException {
+        state.pgState = "creating replica";
+        if (!creation.create(Optional.empty())) {
+            state.pgState = "stopped";
+            pg.removeDataDirectory();
+            throw new PostgresException("failed to bootstrap (without leader): every no_leader replica method failed;"
+                    + " will retry");
+        }
+        state.role = "replica";
+        startStandby(cluster.leaderName().flatMap(l -> ActionExecutor.upstreamOf(cluster, l)));
     }
 
     /** Starts PostgreSQL as a standby of {@code upstream} (none: read-only without streaming). */
@@ -114,7 +133,7 @@ final class ReplicaRecovery {
             // A replica may hold WAL past the new leader's fork point (it followed an older leader, or
             // received more than the one that won): it would never stream again without a rewind.
             Optional<Boolean> diverged = pg.rewindNeeded(target.get());
-            if (diverged.orElse(false)) {
+            if (diverged.orElse(false) && !against.equals(state.rewindFailedAgainst)) {
                 LOG.info("my timeline diverged from {}'s: rejoining", leader.get());
                 return FollowOutcome.REJOIN;
             }
@@ -135,7 +154,7 @@ final class ReplicaRecovery {
     }
 
     /** Brings a stopped (or demoted) node back as a replica of {@code leader}. */
-    void rejoin(ClusterView cluster, Optional<String> leader) throws PostgresException {
+    void rejoin(ClusterView cluster, Optional<String> leader) throws PostgresException, InterruptedException {
         if (leader.isEmpty()) {
             if (!pg.isRunning()) {
                 startStandby(Optional.empty());
@@ -165,35 +184,67 @@ final class ReplicaRecovery {
         }
         Optional<Boolean> diverged = pg.rewindNeeded(upstream);
         if (diverged.orElse(wasPrimary)) {
-            rewindOrReclone(upstream);
+            String against = leader.get() + "@" + leaderMember.get().timeline().orElse(0);
+            if (against.equals(state.rewindFailedAgainst)) {
+                LOG.warn("not rewinding from {} again (it failed): starting as a replica that cannot stream until"
+                        + " it is reinitialized", leader.get());
+            } else if (!rewindOrReclone(upstream)) {
+                // Patroni's default: the data stays; PostgreSQL starts and cannot stream until an operator reinits
+                state.rewindFailedAgainst = against;
+            }
         }
         startStandby(Optional.of(upstream));
         state.role = "replica";
     }
 
-    private void rewindOrReclone(Upstream leader) throws PostgresException {
+    /**
+     * ha-loop.md §13.3: rewind when usable; the data directory is removed and re-created only when the operator
+     * allowed it (remove_data_directory_on_rewind_failure / _on_diverged_timelines). Otherwise the data is left
+     * alone and the node stays stopped: the operator decides (reinit) — a copy wiped by mistake cannot come back.
+     *
+     * @return true when the data directory now follows the leader's timeline (rewound or re-created)
+     */
+    private boolean rewindOrReclone(Upstream leader) throws PostgresException, InterruptedException {
+        var pgConfig = config.postgresql();
         boolean rewound = false;
+        boolean mayRemove;
         if (useRewind() && pg.canRewind()) {
             LOG.info("running pg_rewind from {}", leader.memberName());
             state.pgState = "running pg_rewind";
             rewound = pg.rewind(leader);
-            if (!rewound) {
-                LOG.warn("pg_rewind from {} failed", leader.memberName());
+            if (rewound) {
+                return true;
+            }
+            LOG.warn("pg_rewind from {} failed", leader.memberName());
+            mayRemove = pgConfig.removeDataDirectoryOnRewindFailure() || pgConfig.removeDataDirectoryOnDivergedTimelines();
+            if (!mayRemove) {
+                LOG.error("Failed to rewind from {}: leaving the data directory alone (set "
+                        + "postgresql.remove_data_directory_on_rewind_failure to re-create it automatically, or run "
+                        + "jpatronictl reinit)", leader.memberName());
             }
         } else {
-            LOG.warn("timeline diverged from {} and pg_rewind is not usable (use_pg_rewind off, or neither "
-                    + "wal_log_hints nor data checksums)", leader.memberName());
-        }
-        if (!rewound) {
-            LOG.warn("reinitializing: removing the data directory and creating a fresh replica from {}",
-                    leader.memberName());
-            pg.removeDataDirectory();
-            state.pgState = "creating replica";
-            if (!pg.basebackup(leader, config.postgresql().basebackupArgs())) {
-                state.pgState = "stopped";
-                throw new PostgresException("failed to create a fresh replica from " + leader.memberName());
+            mayRemove = pgConfig.removeDataDirectoryOnDivergedTimelines();
+            if (!mayRemove) {
+                LOG.error("timeline diverged from {} and pg_rewind is not usable (use_pg_rewind off, or neither "
+                        + "wal_log_hints nor data checksums): leaving the data directory alone (set "
+                        + "postgresql.remove_data_directory_on_diverged_timelines to re-create it automatically, or "
+                        + "run jpatronictl reinit)", leader.memberName());
             }
         }
+        if (!mayRemove) {
+            state.pgState = "stopped";
+            return false;
+        }
+        LOG.warn("reinitializing: removing the data directory and creating a fresh replica from {}",
+                leader.memberName());
+        pg.removeDataDirectory();
+        state.pgState = "creating replica";
+        if (!creation.create(Optional.of(leader))) {
+            state.pgState = "stopped";
+            pg.removeDataDirectory();
+            throw new PostgresException("failed to create a fresh replica from " + leader.memberName());
+        }
+        return true;
     }
 
     private boolean useRewind() {

@@ -67,6 +67,14 @@ final class ConfigFiles {
     /** Recovery settings for a standby (§22.3); empty for a primary. Values are already rendered strings. */
     Map<String, String> recoverySettings(RecoveryTarget target, int major) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
+        if (!target.bootstrapRecovery().isEmpty()) {
+            target.bootstrapRecovery().forEach((k, v) -> {
+                if (v != null && !k.equals("standby_mode")) {
+                    out.put(k, ServerParameters.render(v));
+                }
+            });
+            return out;
+        }
         if (!target.standby()) {
             return out;
         }
@@ -230,7 +238,9 @@ final class ConfigFiles {
         Path standby = settings.dataDir().resolve("standby.signal");
         Path recovery = settings.dataDir().resolve("recovery.signal");
         Files.deleteIfExists(recovery);
-        if (target.standby()) {
+        if (!target.bootstrapRecovery().isEmpty()) {
+            write(target.bootstrapStandbyMode() ? standby : recovery, "");
+        } else if (target.standby()) {
             if (!Files.exists(standby)) {
                 write(standby, "");
             }

@@ -74,6 +74,8 @@ public final class PostgresNode implements AutoCloseable {
     private volatile Boolean rewindBinaryWorks;
     private volatile RecoveryTarget lastTarget;
     private volatile Map<String, Object> dynamicParameters;
+    /** postgresql.before_stop, given the longest it may take; runs right before the stop signal (ha-loop.md §22.8). */
+    private volatile java.util.function.Consumer<Duration> beforeStop = bound -> { };
     /** synchronous_standby_names while synchronous mode manages it; null = the user's value. */
     private volatile ManagedValue managedStandbyNames;
 
@@ -328,16 +330,45 @@ public final class PostgresNode implements AutoCloseable {
      * @return true once it accepts connections; false on timeout (it is left starting) or if it exited
      */
     public boolean start(Optional<Upstream> follow, boolean standby, Duration timeout) throws PostgresException {
+        return start(Optional.of(new RecoveryTarget(standby, standby ? follow : Optional.empty())), timeout);
+    }
+
+    /** keep_existing_recovery_conf: the signal files and recovery settings a restore left stay as they are. */
+    public boolean startKeepingRecovery(Duration timeout) throws PostgresException {
+        return start(Optional.empty(), timeout);
+    }
+
+    /**
+     * The first start after a custom bootstrap method with {@code recovery_conf} (ha-loop.md §3.3 step 5): those
+     * settings as given and recovery.signal (standby.signal with {@code standby_mode: on}), so the restored data
+     * replays WAL up to its target before it becomes the primary.
+     */
+    public boolean startRecovering(Map<String, Object> recoveryConf, Duration timeout) throws PostgresException {
+        return start(Optional.of(new RecoveryTarget(false, Optional.empty(), recoveryConf)), timeout);
+    }
+
+    /** A custom bootstrap without recovery_conf and keep_existing_recovery_conf: drop what the restore left. */
+    public void removeRecoveryConfiguration() throws PostgresException {
+        try {
+            files.removeSignalFiles();
+            Files.deleteIfExists(settings.dataDir().resolve("recovery.conf"));
+        } catch (IOException e) {
+            throw new PostgresException("could not remove the recovery configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean start(Optional<RecoveryTarget> target, Duration timeout) throws PostgresException {
+        boolean standby = target.map(RecoveryTarget::standby).orElse(false);
+        Optional<Upstream> follow = target.flatMap(RecoveryTarget::follow);
         if (isRunning()) {
             throw new PostgresException("postgres is already running");
         }
         close();
-        RecoveryTarget target = new RecoveryTarget(standby, standby ? follow : Optional.empty());
         Map<String, Object> params = effectiveParameters();
         if (standby) {
             params = raiseToControlData(params);
         }
-        writeConfiguration(params, Optional.of(target));
+        writeConfiguration(params, target);
         List<String> cmd = new ArrayList<>();
         Path setsid = Path.of("/usr/bin/setsid");
         if (Files.isExecutable(setsid)) {
@@ -425,6 +456,11 @@ public final class PostgresNode implements AutoCloseable {
         }
     }
 
+    /** Installs the postgresql.before_stop runner (it must return within the duration it is given). */
+    public void setBeforeStop(java.util.function.Consumer<Duration> hook) {
+        this.beforeStop = hook;
+    }
+
     /**
      * Stops the postmaster with the mode's signal; {@code onSafepoint} runs once no client backend is left (no
      * commit can be acknowledged any more). On timeout: immediate, then SIGKILL of the whole process tree.
@@ -440,6 +476,8 @@ public final class PostgresNode implements AutoCloseable {
             return true;
         }
         ProcessHandle postmaster = pm.get();
+        // A stop with a deadline is fencing or a bounded demotion: the script gets half of it, never more.
+        beforeStop.accept(timeout.map(t -> t.dividedBy(2)).orElse(settings.pgCtlTimeout()));
         log.info("stopping postgres ({} mode), pid {}", mode.name().toLowerCase(), postmaster.pid());
         Postmaster.signal(postmaster.pid(), mode.signal());
         boolean safepoint = false;
@@ -891,6 +929,14 @@ public final class PostgresNode implements AutoCloseable {
      * @param extraArgs rendered user options (normally {@link PostgresSettings#basebackupArgs()})
      */
     public boolean basebackup(Upstream source, List<String> extraArgs) throws PostgresException {
+        return basebackup(source.memberName(), cloneConnection(source), extraArgs);
+    }
+
+    /**
+     * Writes the pgpass entry for {@code source} with the replication credentials and returns the libpq keyword
+     * connection string a replica method gets (no password: it is in the file {@link #cloneEnvironment} names).
+     */
+    public String cloneConnection(Upstream source) throws PostgresException {
         try {
             PgPass.write(settings.pgpass(), PgPass.entriesFor(source.host(), source.port(), settings.replication()));
         } catch (IOException e) {
@@ -901,14 +947,23 @@ public final class PostgresNode implements AutoCloseable {
         ci.put("user", settings.replication().username());
         ci.put("host", source.host());
         ci.put("port", source.port());
+        return ConnInfo.render(ci);
+    }
+
+    /** The environment of replica creation: PGPASSFILE pointing at the file {@link #cloneConnection} wrote. */
+    public Map<String, String> cloneEnvironment() {
+        return Map.of("PGPASSFILE", settings.pgpass().toAbsolutePath().toString());
+    }
+
+    /** pg_basebackup with a connection string from {@link #cloneConnection}; see {@link #basebackup(Upstream, List)}. */
+    public boolean basebackup(String sourceName, String connstring, List<String> extraArgs) throws PostgresException {
         List<String> cmd = new ArrayList<>(List.of(binary("pg_basebackup").toString(),
-                "--pgdata=" + settings.dataDir(), "--wal-method=stream", "--dbname=" + ConnInfo.render(ci), "--progress"));
+                "--pgdata=" + settings.dataDir(), "--wal-method=stream", "--dbname=" + connstring, "--progress"));
         cmd.addAll(extraArgs);
-        Map<String, String> env = Map.of("PGPASSFILE", settings.pgpass().toAbsolutePath().toString());
+        Map<String, String> env = cloneEnvironment();
         for (int attempt = 1; attempt <= 2; attempt++) {
             wipeDataDirectory();
-            log.info("creating replica from {} ({}:{}) with pg_basebackup, attempt {}", source.memberName(),
-                    source.host(), source.port(), attempt);
+            log.info("creating replica from {} with pg_basebackup, attempt {}", sourceName, attempt);
             Instant[] lastProgress = {Instant.EPOCH};
             ProcessRunner.Result r = ProcessRunner.run(cmd, env, Optional.empty(), line -> {
                 if (PROGRESS.matcher(line).matches()) {
@@ -927,7 +982,7 @@ public final class PostgresNode implements AutoCloseable {
                 } catch (IOException e) {
                     throw new PostgresException("could not set the data directory mode: " + e.getMessage(), e);
                 }
-                log.info("replica created from {}", source.memberName());
+                log.info("replica created from {}", sourceName);
                 return true;
             }
             log.error("Error when fetching backup: pg_basebackup exited with code={}", r.exitCode());
@@ -1388,6 +1443,10 @@ public final class PostgresNode implements AutoCloseable {
     }
 
     /** Empties the data directory but keeps it (it may be a mount point) with mode 0700. */
+    public void emptyDataDirectory() throws PostgresException {
+        wipeDataDirectory();
+    }
+
     private void wipeDataDirectory() throws PostgresException {
         Path dir = settings.dataDir();
         try {

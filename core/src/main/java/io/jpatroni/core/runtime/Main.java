@@ -180,10 +180,14 @@ public final class Main {
         int run() throws StartupException {
             LOG.info("jpatroni {} starting: node {} of cluster {}", CoreVersion.current(), config.name(), config.scope());
             Clock clock = Clock.systemDefaultZone();
-            Dcs dcs = openDcs(clock);
             PostgresNode pg = new PostgresNode(PostgresSettingsMapper.from(config), clock, System::nanoTime);
+            io.jpatroni.core.methods.MethodCatalog methods = HaLoop.methodCatalog(pg,
+                    pluginExtensions(io.jpatroni.api.replica.ReplicaMethod.class),
+                    pluginExtensions(io.jpatroni.api.bootstrap.BootstrapMethod.class));
+            refuseUnknownMethods(methods);
+            Dcs dcs = openDcs(clock);
             HaLoop loop = new HaLoop(config, dcs, pg, clock, System::nanoTime, d -> Thread.sleep(d.toMillis()),
-                    callbackListeners());
+                    callbackListeners(), methods);
             FatalErrorGuard fatal = new FatalErrorGuard(cause -> {
                 loop.fencePrimary("fatal error " + cause);
                 loop.releaseLockAfterFatal(java.time.Duration.ofSeconds(5));
@@ -248,6 +252,32 @@ public final class Main {
                 fatal.awaitHalt();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+
+        /**
+         * A replica or bootstrap method name that nothing implements would fail only when a replica is needed,
+         * maybe months later: refuse it now, naming the key and the fix.
+         */
+        private void refuseUnknownMethods(io.jpatroni.core.methods.MethodCatalog methods) throws StartupException {
+            List<String> problems = methods.problems(config.postgresql().createReplicaMethods(), config.postgresql().raw(),
+                    config.bootstrap().map(b -> b.method()),
+                    config.bootstrap().map(b -> java.util.Map.<String, Object>of(b.method(), b.methodSection()))
+                            .orElse(java.util.Map.of()));
+            if (!problems.isEmpty()) {
+                throw new StartupException(String.join("; ", problems));
+            }
+        }
+
+        /** Replica and bootstrap methods contributed by plugins (pgBackRest, WAL-G, third-party). */
+        private static <T> List<T> pluginExtensions(Class<T> type) {
+            try {
+                return io.jpatroni.core.plugins.PluginLoader
+                        .forDirectory(DcsFactory.defaultPluginsDirectory(), CoreVersion.current())
+                        .extensions(type);
+            } catch (io.jpatroni.core.plugins.PluginLoadException e) {
+                LOG.warn("{} plugins not loaded: {}", type.getSimpleName(), e.getMessage());
+                return List.of();
             }
         }
 
