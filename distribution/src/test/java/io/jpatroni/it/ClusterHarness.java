@@ -386,6 +386,24 @@ final class ClusterHarness implements AutoCloseable {
         });
     }
 
+    /** Rewrites {@code node}'s patroni.yml before it starts: method sections, hooks, local settings. */
+    @SuppressWarnings("unchecked")
+    void editConfig(Node node, java.util.function.Consumer<Map<String, Object>> edit) throws IOException {
+        Map<String, Object> yml = new Yaml().load(Files.readString(node.config));
+        edit.accept(yml);
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        Files.writeString(node.config, new Yaml(options).dump(yml));
+    }
+
+    /** A shell script in {@code node}'s directory, executable by the daemon. */
+    Path script(Node node, String name, String body) throws IOException {
+        Path script = node.dir.resolve(name);
+        Files.writeString(script, "#!/bin/sh\n" + body);
+        script.toFile().setExecutable(true, false);
+        return script;
+    }
+
     void startAll() throws IOException {
         for (Node node : nodes) {
             node.start();
