@@ -132,10 +132,11 @@ class ConfigSafetyIT {
     @Test
     @Order(4)
     void validateConfigRefusesWhatIsNotImplemented() throws Exception {
+        validateConfigRefusesAMethodNothingImplements();
         String yml = Files.readString(node.config);
         Path bad = Files.createTempFile("jpatroni-validate", ".yml");
         try {
-            Files.writeString(bad, yml.replace("bootstrap:\n", "bootstrap:\n  method: restore\n  restore: {command: x.sh}\n")
+            Files.writeString(bad, yml.replace("bootstrap:\n", "bootstrap:\n  method: restore\n")
                     .replace("  dcs:\n", "  dcs:\n    failsafe_mode: true\n    synchronous_mode: quorum\n")
                     .replace("name: node1", "name: ../node1")
                     + "watchdog:\n  mode: required\nlog:\n  type: json\n");
@@ -146,7 +147,6 @@ class ConfigSafetyIT {
             assertEquals(1, p.exitValue(), out);
             for (String expected : List.of("bootstrap.dcs.failsafe_mode true is not implemented by jpatroni yet",
                     "bootstrap.dcs.synchronous_mode \"quorum\" is not implemented by jpatroni yet",
-                    "bootstrap.method \"restore\" is not implemented by jpatroni yet",
                     "watchdog.mode \"required\" is not implemented by jpatroni yet",
                     "log.type \"json\" is not implemented by jpatroni yet",
                     "name \"../node1\" must not contain '/' or '..'")) {
@@ -157,6 +157,24 @@ class ConfigSafetyIT {
             String okOut = new String(ok.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(ok.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, ok.exitValue(), okOut);
+        } finally {
+            Files.deleteIfExists(bad);
+        }
+    }
+
+    /** A bootstrap method with no command and no plugin is refused by --validate-config, naming the fix. */
+    private void validateConfigRefusesAMethodNothingImplements() throws Exception {
+        String yml = Files.readString(node.config);
+        Path bad = Files.createTempFile("jpatroni-validate", ".yml");
+        try {
+            Files.writeString(bad, yml.replace("bootstrap:\n", "bootstrap:\n  method: restore\n"));
+            Process p = new ProcessBuilder(ClusterHarness.DIST.resolve("bin/jpatroni").toString(), "--validate-config",
+                    bad.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, p.exitValue(), out);
+            assertTrue(out.contains("bootstrap.method \"restore\": no bootstrap method of that name: define"
+                    + " bootstrap.restore.command"), out);
         } finally {
             Files.deleteIfExists(bad);
         }

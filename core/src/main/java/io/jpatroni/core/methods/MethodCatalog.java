@@ -26,6 +26,22 @@ public final class MethodCatalog {
         this.basebackup = basebackup;
     }
 
+    /** For {@code --validate-config}: names are resolved, nothing is run. */
+    public static MethodCatalog forValidation(List<ReplicaMethod> replicaPlugins, List<BootstrapMethod> bootstrapPlugins) {
+        return new MethodCatalog(replicaPlugins, bootstrapPlugins, new ReplicaMethod() {
+            @Override
+            public String name() {
+                return BasebackupReplicaMethod.NAME;
+            }
+
+            @Override
+            public io.jpatroni.api.replica.ReplicaResult create(io.jpatroni.api.replica.ReplicaRequest request,
+                                                                Progress progress) {
+                throw new IllegalStateException("validation only");
+            }
+        });
+    }
+
     /** @param sections the local {@code postgresql} section, where {@code <name>: {command: ...}} live */
     public Optional<ReplicaMethod> replicaMethod(String name, Map<String, Object> sections) {
         ReplicaMethod plugin = pluginReplicaMethods.get(name);

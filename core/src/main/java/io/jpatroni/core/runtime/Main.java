@@ -91,7 +91,16 @@ public final class Main {
         try {
             List<ConfigProblem> problems = ConfigValidator.validate(ConfigLoader.loadRaw(file, env));
             problems.forEach(p -> err.println(p));
-            return problems.stream().anyMatch(p -> p.severity() == ConfigProblem.Severity.ERROR) ? 1 : 0;
+            if (problems.stream().anyMatch(p -> p.severity() == ConfigProblem.Severity.ERROR)) {
+                return 1;
+            }
+            // method names resolve only against the installed plugins: the same check as at start
+            List<String> methodProblems = Daemon.methodProblems(ConfigLoader.load(file, env),
+                    io.jpatroni.core.methods.MethodCatalog.forValidation(
+                            Daemon.pluginExtensions(io.jpatroni.api.replica.ReplicaMethod.class),
+                            Daemon.pluginExtensions(io.jpatroni.api.bootstrap.BootstrapMethod.class)));
+            methodProblems.forEach(err::println);
+            return methodProblems.isEmpty() ? 0 : 1;
         } catch (ConfigException e) {
             e.problems().forEach(p -> err.println(p));
             return 1;
@@ -260,17 +269,21 @@ public final class Main {
          * maybe months later: refuse it now, naming the key and the fix.
          */
         private void refuseUnknownMethods(io.jpatroni.core.methods.MethodCatalog methods) throws StartupException {
-            List<String> problems = methods.problems(config.postgresql().createReplicaMethods(), config.postgresql().raw(),
-                    config.bootstrap().map(b -> b.method()),
-                    config.bootstrap().map(b -> java.util.Map.<String, Object>of(b.method(), b.methodSection()))
-                            .orElse(java.util.Map.of()));
+            List<String> problems = methodProblems(config, methods);
             if (!problems.isEmpty()) {
                 throw new StartupException(String.join("; ", problems));
             }
         }
 
+        static List<String> methodProblems(PatroniConfig config, io.jpatroni.core.methods.MethodCatalog methods) {
+            return methods.problems(config.postgresql().createReplicaMethods(), config.postgresql().raw(),
+                    config.bootstrap().map(b -> b.method()),
+                    config.bootstrap().map(b -> java.util.Map.<String, Object>of(b.method(), b.methodSection()))
+                            .orElse(java.util.Map.of()));
+        }
+
         /** Replica and bootstrap methods contributed by plugins (pgBackRest, WAL-G, third-party). */
-        private static <T> List<T> pluginExtensions(Class<T> type) {
+        static <T> List<T> pluginExtensions(Class<T> type) {
             try {
                 return io.jpatroni.core.plugins.PluginLoader
                         .forDirectory(DcsFactory.defaultPluginsDirectory(), CoreVersion.current())
