@@ -317,6 +317,53 @@ class PostgresNodeIT {
         assertEquals(3, n2.query().timeline());
     }
 
+    /**
+     * The first start after a custom bootstrap with recovery_conf (ha-loop.md §3.3): recovery.signal and the
+     * settings as given, so the restored data replays and promotes itself onto a new timeline; afterwards the
+     * settings are rewritten away. before_stop runs before the stop signal, given a bound.
+     */
+    @Test
+    @Timeout(90)
+    void recoveryAfterCustomBootstrapAndBeforeStop() throws Exception {
+        PostgresNode n = node("n4");
+        n.initdb(List.of("--encoding=UTF8"));
+        assertTrue(n.start(Optional.empty(), false, Duration.ofSeconds(30)));
+        exec(n, "CREATE TABLE t (id int primary key)");
+        exec(n, "INSERT INTO t VALUES (1)");
+        List<Duration> bounds = new ArrayList<>();
+        List<Boolean> runningWhenCalled = new ArrayList<>();
+        n.setBeforeStop(bound -> {
+            bounds.add(bound);
+            runningWhenCalled.add(n.isRunning());
+        });
+        assertTrue(n.stop(StopMode.FAST, Optional.of(Duration.ofSeconds(20)), () -> { }));
+        assertEquals(List.of(Duration.ofSeconds(10)), bounds, "half the stop timeout");
+        assertEquals(List.of(true), runningWhenCalled, "before the stop signal");
+        n.setBeforeStop(bound -> { });
+
+        Map<String, Object> recovery = new LinkedHashMap<>();
+        recovery.put("restore_command", "false");
+        recovery.put("recovery_target_action", "promote");
+        assertTrue(n.startRecovering(recovery, Duration.ofSeconds(30)));
+        String conf = Files.readString(n.settings().dataDir().resolve("postgresql.conf"));
+        assertTrue(conf.contains("restore_command = 'false'"), conf);
+        await("recovery ended", Duration.ofSeconds(30), () -> {
+            try {
+                return "f".equals(one(n, "SELECT pg_is_in_recovery()"));
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+        assertEquals("00000002", one(n, "SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)"),
+                "promoted onto a new timeline at the end of recovery");
+        assertTrue(rowVisible(n, 1));
+        assertFalse(Files.exists(n.settings().dataDir().resolve("recovery.signal")));
+        n.reload(Optional.empty(), false);
+        String after = Files.readString(n.settings().dataDir().resolve("postgresql.conf"));
+        assertFalse(after.contains("restore_command"), after);
+        assertTrue(n.stop(StopMode.FAST, Optional.of(Duration.ofSeconds(30)), () -> { }));
+    }
+
     @Test
     @Timeout(90)
     void stopModes() throws Exception {
