@@ -20,8 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Patroni's user-defined methods end to end, with the packaged daemon, real etcd and PostgreSQL 15:
  * node1 creates the cluster with a custom bootstrap script (which runs initdb itself), node2 is cloned by a
  * command method (a script doing pg_basebackup with the --connstring it is given) after a first method that
- * fails, node3 by basebackup after the same failing method; then a switchover to node2 is cancelled by its
- * pre_promote script, which releases the lock to another member.
+ * fails, node3 by basebackup after the same failing method; then a switchover to node2 stops node1 after its
+ * before_stop script (whose exit code is only logged) and is cancelled by node2's pre_promote script, which
+ * releases the lock to another member.
  */
 @ExtendWith(DumpLogsOnFailure.class)
 class ReplicaMethodsIT {
@@ -51,7 +52,10 @@ class ReplicaMethodsIT {
         Path bootstrap = cluster.script(node1, "bootstrap.sh", "echo \"$@\" > " + bootstrapArgs + "\n"
                 + "for a in \"$@\"; do case \"$a\" in --datadir=*) d=\"${a#--datadir=}\";; esac; done\n"
                 + "exec " + BIN + "/initdb -D \"$d\" -U postgres --pwfile=" + pwfile + " -E UTF8 --data-checksums\n");
+        Path stopped = node1.dir.resolve("before-stop-ran");
+        Path beforeStop = cluster.script(node1, "before-stop.sh", "echo ran >> " + stopped + "\nexit 7\n");
         cluster.editConfig(node1, yml -> {
+            ((Map<String, Object>) yml.get("postgresql")).put("before_stop", beforeStop.toString());
             Map<String, Object> b = (Map<String, Object>) yml.get("bootstrap");
             b.put("method", "scripted");
             b.put("scripted", new LinkedHashMap<>(Map.of("command", bootstrap.toString(), "label", "first")));
@@ -116,6 +120,8 @@ class ReplicaMethodsIT {
         // A switchover to node2: its pre_promote exits 1, so it gives the lock back unpromoted and another
         // member takes over.
         cluster.ctl("", "switchover", "otus", "--master", "node1", "--candidate", "node2", "--force");
+        await("node1's before_stop ran when the switchover stopped it", Duration.ofSeconds(60),
+                () -> Files.exists(stopped) && logged(node1, "before_stop script `" + beforeStop + "` exited with 7"));
         await("node2's pre_promote ran and cancelled the promotion", Duration.ofSeconds(60),
                 () -> Files.exists(fenced) && Files.readString(node2.log())
                         .contains("Promotion cancelled because the pre-promote script failed"));
