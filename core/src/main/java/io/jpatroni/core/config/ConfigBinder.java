@@ -81,13 +81,20 @@ final class ConfigBinder {
 
     private final Map<String, Object> raw;
     private final Problems p = new Problems();
+    private final InstalledPlugins plugins;
 
-    private ConfigBinder(Map<String, Object> raw) {
+    private ConfigBinder(Map<String, Object> raw, InstalledPlugins plugins) {
         this.raw = raw;
+        this.plugins = plugins;
     }
 
+    /** Binds with the plugins of the daemon's plugins directory (they may serve more DCS sections). */
     static Result bind(Map<String, Object> raw) {
-        ConfigBinder b = new ConfigBinder(raw == null ? Map.of() : raw);
+        return bind(raw, InstalledPlugins.inDefaultDirectory());
+    }
+
+    static Result bind(Map<String, Object> raw, InstalledPlugins plugins) {
+        ConfigBinder b = new ConfigBinder(raw == null ? Map.of() : raw, plugins);
         Optional<PatroniConfig> config = Optional.ofNullable(b.bindAll());
         return new Result(b.p.hasErrors() ? Optional.empty() : config, b.p.list());
     }
@@ -160,8 +167,8 @@ final class ConfigBinder {
     private void topLevelKeys() {
         for (Map.Entry<String, Object> e : raw.entrySet()) {
             String key = e.getKey();
-            if (TOP_LEVEL.contains(key)) {
-                continue;
+            if (TOP_LEVEL.contains(key) || plugins.topLevelKeys().contains(key)) {
+                continue; // a plugin's section: the plugin checks it
             }
             if (DYNAMIC_KEYS.contains(key)) {
                 p.warn(key, e.getValue(), "ignored: " + key + " is dynamic configuration; set it in bootstrap.dcs"
@@ -375,8 +382,14 @@ final class ConfigBinder {
             }
         }
         if (present.isEmpty()) {
-            p.error(String.join("/", DcsSection.SUPPORTED), "is not defined. A DCS section is required, one of "
-                    + String.join(", ", DcsSection.SUPPORTED) + " (e.g. etcd3: {hosts: 127.0.0.1:2379})");
+            // sections only a third-party plugin knows come after Patroni's, in the file's order
+            raw.keySet().stream().filter(plugins.dcsSections()::containsKey).forEach(present::add);
+        }
+        if (present.isEmpty()) {
+            List<String> known = new ArrayList<>(DcsSection.SUPPORTED);
+            plugins.dcsSections().keySet().stream().filter(s -> !known.contains(s)).forEach(known::add);
+            p.error(String.join("/", known), "is not defined. A DCS section is required, one of "
+                    + String.join(", ", known) + " (e.g. etcd3: {hosts: 127.0.0.1:2379})");
             return null;
         }
         String chosen = present.get(0);
@@ -392,7 +405,13 @@ final class ConfigBinder {
             chosen = "exhibitor"; // legacy layout: zookeeper.exhibitor means the Exhibitor backend
         }
         if (!DcsSection.SUPPORTED.contains(chosen)) {
-            p.error(chosen, "is not supported by jpatroni. Supported DCS sections: " + String.join(", ", DcsSection.SUPPORTED));
+            if (plugins.dcsSections().containsKey(chosen)) {
+                // the plugin validates its own section (DcsProvider.validate) at start and with --validate-config
+                return new DcsSection(chosen, options);
+            }
+            p.error(chosen, "no plugin in " + plugins.where() + " serves the '" + chosen + "' section; installed: "
+                    + (plugins.allDcsSections().isEmpty() ? "none" : String.join(", ", plugins.allDcsSections())) + plugins.unreadable()
+                    + " (install a plugin for it or use one of these sections)");
             return null;
         }
         switch (chosen) {

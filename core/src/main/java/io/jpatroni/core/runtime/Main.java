@@ -251,11 +251,12 @@ public final class Main {
             }
         }
 
-        /** Plugins that listen to callbacks (on_start, on_role_change, ...). */
-        private static List<io.jpatroni.api.callback.CallbackListener> callbackListeners() {
+        /** Plugins that listen to callbacks (on_start, on_role_change, ...), among those the config selects. */
+        private List<io.jpatroni.api.callback.CallbackListener> callbackListeners() {
             try {
                 return io.jpatroni.core.plugins.PluginLoader
-                        .forDirectory(DcsFactory.defaultPluginsDirectory(), CoreVersion.current())
+                        .forSelection(DcsFactory.defaultPluginsDirectory(), CoreVersion.API,
+                                io.jpatroni.core.plugins.PluginSelection.forConfig(config.dcs().name(), config.raw()))
                         .extensions(io.jpatroni.api.callback.CallbackListener.class);
             } catch (io.jpatroni.core.plugins.PluginLoadException e) {
                 LOG.warn("callback plugins not loaded: {}", e.getMessage());
@@ -269,7 +270,7 @@ public final class Main {
             DcsSettings settings = new DcsSettings(config.dcs().name(), config.dcs().options(), config.namespace(),
                     config.scope(), config.name(), timing);
             Path plugins = DcsFactory.defaultPluginsDirectory();
-            PluginContext context = new PluginContext(clock, config.name(), config.scope(), CoreVersion.current());
+            PluginContext context = new PluginContext(clock, config.name(), config.scope(), CoreVersion.API);
             while (true) {
                 try {
                     Dcs dcs = DcsFactory.open(settings, plugins, context);

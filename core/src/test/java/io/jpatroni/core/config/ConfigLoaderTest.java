@@ -101,7 +101,8 @@ class ConfigLoaderTest {
         Map<String, Object> raw = minimalWith("kubernetes: {labels: {app: x}}");
         raw.remove("etcd3");
         List<ConfigProblem> e = errors(raw);
-        assertTrue(has(e, "kubernetes", "is not supported by jpatroni"), e::toString);
+        assertTrue(has(e, "kubernetes", "no plugin in "), e::toString);
+        assertTrue(has(e, "kubernetes", "serves the 'kubernetes' section; installed: none"), e::toString);
         Map<String, Object> typo = minimalWith("etcd4: {hosts: x:1}");
         typo.remove("etcd3");
         assertTrue(has(warnings(typo), "etcd4", "unknown key"));
