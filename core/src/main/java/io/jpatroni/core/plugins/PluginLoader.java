@@ -155,6 +155,20 @@ public final class PluginLoader {
         return Optional.ofNullable(wrapper).map(PluginWrapper::getPluginId);
     }
 
+    /**
+     * The values in {@code raw} (a patroni.yml) of the keys the plugin that contributed
+     * {@code extension} declares ({@code jpatroni.config.keys}), by dotted key: what the extension is
+     * configured with. Empty for an extension of no plugin or a plugin declaring no keys.
+     */
+    public Map<String, Object> settingsFor(Object extension, Map<String, Object> raw) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        Optional<String> id = pluginOf(extension);
+        installed.stream().filter(p -> id.isPresent() && p.id().equals(id.get())).findFirst()
+                .ifPresent(plugin -> plugin.configKeys().forEach(key -> PluginSelection.valueAt(raw, key)
+                        .ifPresent(value -> settings.put(key, value))));
+        return settings;
+    }
+
     /** Zips, and plugin directories that are not merely the unpacked copy of a zip beside them. */
     static List<Path> candidates(Path directory) throws PluginLoadException {
         List<Path> zips = new ArrayList<>();

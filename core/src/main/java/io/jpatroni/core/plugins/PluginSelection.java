@@ -35,18 +35,21 @@ public record PluginSelection(boolean everything, Optional<String> dcsSection, M
         if (dcsSection.filter(plugin.dcsSections()::contains).isPresent()) {
             return true;
         }
-        return plugin.configKeys().stream().anyMatch(this::present);
+        return plugin.configKeys().stream().anyMatch(key -> valueAt(raw, key).isPresent());
     }
 
-    /** {@code postgresql.pgbackrest} is present when raw.postgresql is a map holding a pgbackrest key. */
-    private boolean present(String dottedKey) {
+    /**
+     * The value at a dotted key: {@code postgresql.pgbackrest} is raw.postgresql.pgbackrest, present
+     * when raw.postgresql is a map holding that key (an empty YAML value is present, as {@code ""}).
+     */
+    static Optional<Object> valueAt(Map<String, Object> raw, String dottedKey) {
         Object node = raw;
         for (String part : dottedKey.split("\\.")) {
             if (!(node instanceof Map<?, ?> map) || !map.containsKey(part)) {
-                return false;
+                return Optional.empty();
             }
             node = map.get(part);
         }
-        return true;
+        return Optional.of(node == null ? "" : node);
     }
 }

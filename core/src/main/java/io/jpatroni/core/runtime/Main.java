@@ -180,10 +180,11 @@ public final class Main {
         int run() throws StartupException {
             LOG.info("jpatroni {} starting: node {} of cluster {}", CoreVersion.current(), config.name(), config.scope());
             Clock clock = Clock.systemDefaultZone();
+            List<io.jpatroni.api.callback.CallbackListener> listeners = callbackListeners(); // may refuse the start
             Dcs dcs = openDcs(clock);
             PostgresNode pg = new PostgresNode(PostgresSettingsMapper.from(config), clock, System::nanoTime);
             HaLoop loop = new HaLoop(config, dcs, pg, clock, System::nanoTime, d -> Thread.sleep(d.toMillis()),
-                    callbackListeners());
+                    listeners);
             FatalErrorGuard fatal = new FatalErrorGuard(cause -> {
                 loop.fencePrimary("fatal error " + cause);
                 loop.releaseLockAfterFatal(java.time.Duration.ofSeconds(5));
@@ -251,17 +252,30 @@ public final class Main {
             }
         }
 
-        /** Plugins that listen to callbacks (on_start, on_role_change, ...), among those the config selects. */
-        private List<io.jpatroni.api.callback.CallbackListener> callbackListeners() {
+        /**
+         * Plugins that listen to callbacks (on_start, on_role_change, ...), among those the config
+         * selects, each configured with its own keys; a listener refusing its settings stops the start.
+         */
+        private List<io.jpatroni.api.callback.CallbackListener> callbackListeners() throws StartupException {
+            io.jpatroni.core.plugins.PluginLoader loader;
             try {
-                return io.jpatroni.core.plugins.PluginLoader
-                        .forSelection(DcsFactory.defaultPluginsDirectory(), CoreVersion.API,
-                                io.jpatroni.core.plugins.PluginSelection.forConfig(config.dcs().name(), config.raw()))
-                        .extensions(io.jpatroni.api.callback.CallbackListener.class);
+                loader = io.jpatroni.core.plugins.PluginLoader.forSelection(DcsFactory.defaultPluginsDirectory(),
+                        CoreVersion.API, io.jpatroni.core.plugins.PluginSelection.forConfig(config.dcs().name(), config.raw()));
             } catch (io.jpatroni.core.plugins.PluginLoadException e) {
                 LOG.warn("callback plugins not loaded: {}", e.getMessage());
                 return List.of();
             }
+            List<io.jpatroni.api.callback.CallbackListener> listeners =
+                    loader.extensions(io.jpatroni.api.callback.CallbackListener.class);
+            for (io.jpatroni.api.callback.CallbackListener listener : listeners) {
+                try {
+                    listener.configure(loader.settingsFor(listener, config.raw()));
+                } catch (RuntimeException e) {
+                    throw new StartupException("plugin " + loader.pluginOf(listener).orElse("?") + " refused its"
+                            + " configuration: " + e.getMessage());
+                }
+            }
+            return listeners;
         }
 
         /** Patroni retries the first DCS contact forever, every 5 s. */
