@@ -8,7 +8,8 @@ import org.pf4j.DefaultVersionManager;
  * ({@link CoreVersion#API}). A range is a PF4J (java-semver) expression such as {@code ^0.1.0},
  * {@code >=0.1.0 & <0.2.0} or {@code 0.1.*}; comparators separated by blanks only
  * ({@code >=0.1.0 <0.2.0}, as npm writes them) mean the same as joined by {@code &}. A bare version
- * must equal the API version: that is how plugins built before ranges pinned the core.
+ * must equal the API version, or the running core's own version: plugins built before ranges
+ * pinned the exact core they were built with, and that core can still load them.
  */
 final class ApiCompatibility {
 
@@ -29,7 +30,7 @@ final class ApiCompatibility {
         }
         boolean ok;
         try {
-            ok = admits(requires, apiVersion);
+            ok = admits(requires, apiVersion, CoreVersion.current());
         } catch (RuntimeException e) {
             return java.util.Optional.of(who + " has plugin.requires=" + requires + ", which is neither a version nor a"
                     + " version range (e.g. ^0.1.0 or >=0.1.0 & <0.2.0): " + e.getMessage());
@@ -47,9 +48,16 @@ final class ApiCompatibility {
     }
 
     static boolean admits(String requires, String apiVersion) {
+        return admits(requires, apiVersion, null);
+    }
+
+    static boolean admits(String requires, String apiVersion, String coreVersion) {
         String expression = requires.strip();
         if (expression.startsWith("=")) {
             expression = expression.substring(1).strip();
+        }
+        if (expression.equals(coreVersion)) {
+            return true; // a plugin pinned to exactly this core (plugin.requires=${project.version} of old poms)
         }
         if (Version.isValid(expression)) {
             return Version.parse(expression).equals(Version.parse(apiVersion));

@@ -25,8 +25,9 @@ public record PluginDescriptor(String id, String version, String requires, Set<S
     static final String FILE = "plugin.properties";
 
     public PluginDescriptor {
-        dcsSections = Set.copyOf(dcsSections);
-        configKeys = Set.copyOf(configKeys);
+        // in the descriptor's order: messages list sections as the plugin author wrote them
+        dcsSections = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(dcsSections));
+        configKeys = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(configKeys));
     }
 
     /** A plugin that names no section or key cannot be selected by the config, so it is always loaded. */

@@ -28,7 +28,14 @@ class ApiCompatibilityTest {
         assertTrue(ApiCompatibility.admits("0.1.0", "0.1.0"));
         assertTrue(ApiCompatibility.admits("=0.1.0", "0.1.0"));
         assertFalse(ApiCompatibility.admits("0.1.0", "0.1.1"));
-        assertFalse(ApiCompatibility.admits("0.1.0-SNAPSHOT", "0.1.0"), "a pinned core version of old plugins");
+        assertFalse(ApiCompatibility.admits("0.1.0-SNAPSHOT", "0.1.0"), "pinned to a core version that is not this one");
+    }
+
+    @Test
+    void aPluginPinnedToExactlyTheRunningCoreIsStillLoaded() {
+        assertTrue(ApiCompatibility.admits("0.1.0-SNAPSHOT", "0.1.0", "0.1.0-SNAPSHOT"));
+        assertTrue(ApiCompatibility.admits("=0.3.2", "0.1.0", "0.3.2"));
+        assertFalse(ApiCompatibility.admits("0.1.0-SNAPSHOT", "0.1.0", "0.2.0"));
     }
 
     @Test
