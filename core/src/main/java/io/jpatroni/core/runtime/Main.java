@@ -180,10 +180,11 @@ public final class Main {
         int run() throws StartupException {
             LOG.info("jpatroni {} starting: node {} of cluster {}", CoreVersion.current(), config.name(), config.scope());
             Clock clock = Clock.systemDefaultZone();
+            Optional<io.jpatroni.api.watchdog.WatchdogProvider> watchdog = watchdogProvider(config.watchdog());
             Dcs dcs = openDcs(clock);
             PostgresNode pg = new PostgresNode(PostgresSettingsMapper.from(config), clock, System::nanoTime);
             HaLoop loop = new HaLoop(config, dcs, pg, clock, System::nanoTime, d -> Thread.sleep(d.toMillis()),
-                    callbackListeners());
+                    callbackListeners(), watchdog);
             FatalErrorGuard fatal = new FatalErrorGuard(cause -> {
                 loop.fencePrimary("fatal error " + cause);
                 loop.releaseLockAfterFatal(java.time.Duration.ofSeconds(5));
@@ -249,6 +250,38 @@ public final class Main {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        /**
+         * The provider of {@code watchdog.driver}. Missing: a required watchdog refuses the start (Patroni exits
+         * when the platform has none), an automatic one runs without and says so once.
+         */
+        private static Optional<io.jpatroni.api.watchdog.WatchdogProvider> watchdogProvider(
+                io.jpatroni.core.config.WatchdogConfig watchdog) throws StartupException {
+            if (watchdog.mode() == io.jpatroni.core.config.WatchdogConfig.Mode.OFF) {
+                return Optional.empty();
+            }
+            List<io.jpatroni.api.watchdog.WatchdogProvider> found;
+            try {
+                found = io.jpatroni.core.plugins.PluginLoader
+                        .forDirectory(DcsFactory.defaultPluginsDirectory(), CoreVersion.current())
+                        .extensions(io.jpatroni.api.watchdog.WatchdogProvider.class);
+            } catch (io.jpatroni.core.plugins.PluginLoadException e) {
+                LOG.warn("watchdog plugins not loaded: {}", e.getMessage());
+                found = List.of();
+            }
+            Optional<io.jpatroni.api.watchdog.WatchdogProvider> provider = found.stream()
+                    .filter(p -> p.id().equals(watchdog.driver())).findFirst();
+            if (provider.isEmpty()) {
+                String what = "watchdog plugin not installed (no provider for watchdog.driver '" + watchdog.driver()
+                        + "' in " + DcsFactory.defaultPluginsDirectory() + ")";
+                if (watchdog.mode() == io.jpatroni.core.config.WatchdogConfig.Mode.REQUIRED) {
+                    throw new StartupException("watchdog.mode is required but the " + what
+                            + ": install the watchdog plugin zip, or set watchdog.mode to automatic or off");
+                }
+                LOG.warn("{}: running without a watchdog (watchdog.mode automatic; set it to off to silence this)", what);
+            }
+            return provider;
         }
 
         /** Plugins that listen to callbacks (on_start, on_role_change, ...). */
