@@ -46,8 +46,9 @@ final class NativeDeviceFile implements DeviceFile {
             return new NativeDeviceFile(path, Holder.LIBC.open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC));
         } catch (LastErrorException e) {
             throw new DeviceError("open(" + path + ")", e.getErrorCode(), e.getMessage());
-        } catch (UnsatisfiedLinkError e) {
-            throw new DeviceError("open(" + path + ")", 0, "libc not reachable through JNA: " + e.getMessage());
+        } catch (LinkageError e) {
+            // UnsatisfiedLinkError the first time, NoClassDefFoundError for Holder on every later call
+            throw new DeviceError("open(" + path + ")", 0, "libc not reachable through JNA: " + e);
         }
     }
 
