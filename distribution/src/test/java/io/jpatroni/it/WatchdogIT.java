@@ -41,7 +41,7 @@ class WatchdogIT {
     }
 
     @Test
-    void theLeaderKeepsTheWatchdogAliveEveryLoopAndDisarmsItOnShutdown() throws Exception {
+    void theLeaderKeepsTheWatchdogAliveEveryLoopAndDisarmsItOnPauseAndShutdown() throws Exception {
         cluster = new ClusterHarness(1, TTL, LOOP_WAIT);
         Node node = cluster.nodes.get(0);
         Path device = Files.createFile(node.dir.resolve("watchdog"));
@@ -63,11 +63,22 @@ class WatchdogIT {
         String log = Files.readString(node.log());
         assertTrue(log.contains("Linux watchdog device " + device + " activated"), "activation is logged");
 
+        ClusterHarness.Result paused = cluster.ctl("", "pause", "otus");
+        assertEquals(0, paused.exit(), paused::toString);
+        await("the watchdog to be disarmed while paused", Duration.ofSeconds(10), () -> read(device).endsWith("V"));
+        int atPause = read(device).length();
+        TimeUnit.SECONDS.sleep(2L * LOOP_WAIT);
+        assertEquals(atPause, read(device).length(), "no keepalives while paused");
+        ClusterHarness.Result resumed = cluster.ctl("", "resume", "otus");
+        assertEquals(0, resumed.exit(), resumed::toString);
+        await("the watchdog to be armed again after resume", Duration.ofSeconds(10),
+                () -> read(device).length() > atPause);
+
         node.stop(); // SIGTERM
         assertFalse(node.daemon.isAlive());
         String last = read(device);
-        assertTrue(last.endsWith("V"), "magic close on shutdown: " + last);
-        assertEquals(1, last.chars().filter(c -> c == 'V').count(), "closed once: " + last);
+        assertTrue(last.matches("1+V1+V"), "keepalives, magic close on pause, keepalives, magic close on shutdown: "
+                + last);
         assertTrue(Files.readString(node.log()).contains("Linux watchdog device " + device + " disabled"));
     }
 

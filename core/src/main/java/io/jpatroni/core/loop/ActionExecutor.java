@@ -115,7 +115,7 @@ final class ActionExecutor {
             setLeaderFlag(held, sentAt);
             if (held) {
                 watchdog.keepalive();
-                if (!dynamic.get().pause() && !watchdog.activate()) {
+                if (!watchdog.activate()) {
                     LOG.error("Demoting self because watchdog could not be activated: releasing the leader lock");
                     releaseLock(cluster);
                     return renew.ifLost();

@@ -88,7 +88,8 @@ public final class HaLoop {
                 documents.status(state, Optional.empty(), false, true, false));
         ReplicaRecovery recovery = new ReplicaRecovery(config, pg, state, dynamic::current, callbacks);
         this.leaseGuard = new LeaseGuard(nanos, this::fencePrimary);
-        this.watchdog = new WatchdogControl(config.watchdog(), watchdogProvider, dynamic::current);
+        this.watchdog = new WatchdogControl(config.watchdog(), watchdogProvider, dynamic::current,
+                dynamic::paused);
         this.executor = new ActionExecutor(config, dcs, pg, state, async, dynamic::current, nanos, recovery,
                 callbacks, sleeper, writes, leaseGuard, watchdog);
         this.syncRelease = new SyncDutyRelease(config.name(), config.tags().nosync(), dcs, state, dynamic::current,

@@ -9,6 +9,7 @@ import io.jpatroni.core.config.WatchdogConfig;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ final class WatchdogControl {
     private final WatchdogConfig config;
     private final Optional<WatchdogProvider> provider;
     private final Supplier<DynamicConfig> dynamic;
+    private final BooleanSupplier paused;
     private final WatchdogSettings settings;
     private Watchdog running;
     private int activeTimeout;
@@ -38,17 +40,14 @@ final class WatchdogControl {
     private Optional<String> failure = Optional.empty();
     private String failedUnder = "";
 
-    WatchdogControl(WatchdogConfig config, Optional<WatchdogProvider> provider, Supplier<DynamicConfig> dynamic) {
+    /** @param paused maintenance mode as this iteration read it: a paused leader needs no watchdog */
+    WatchdogControl(WatchdogConfig config, Optional<WatchdogProvider> provider, Supplier<DynamicConfig> dynamic,
+                    BooleanSupplier paused) {
+        this.paused = paused;
         this.config = config;
         this.provider = config.mode() == WatchdogConfig.Mode.OFF ? Optional.empty() : provider;
         this.dynamic = dynamic;
         this.settings = new WatchdogSettings(config.device(), Map.of());
-    }
-
-    /** No watchdog at all (tests, mode off). */
-    static WatchdogControl off(Supplier<DynamicConfig> dynamic) {
-        return new WatchdogControl(new WatchdogConfig(WatchdogConfig.Mode.OFF, "/dev/watchdog", 5),
-                Optional.empty(), dynamic);
     }
 
     private boolean required() {
@@ -86,13 +85,14 @@ final class WatchdogControl {
     }
 
     /**
-     * Arms the watchdog with {@code ttl − safety_margin}.
+     * Arms the watchdog with {@code ttl − safety_margin}; not while paused (Patroni arms it only
+     * when it enforces the primary role, which a paused cluster does not).
      *
      * @return false only when the mode is required and no safe watchdog could be armed: the caller
      *         must then not lead
      */
     synchronized boolean activate() {
-        if (running != null || config.mode() == WatchdogConfig.Mode.OFF) {
+        if (running != null || config.mode() == WatchdogConfig.Mode.OFF || paused.getAsBoolean()) {
             return true;
         }
         if (failure.isPresent() && failedUnder.equals(timingKey())) {

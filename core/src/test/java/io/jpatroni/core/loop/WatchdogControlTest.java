@@ -85,10 +85,11 @@ class WatchdogControlTest {
 
     private final Devices devices = new Devices();
     private final AtomicReference<DynamicConfig> dynamic = new AtomicReference<>(DynamicConfig.defaults());
+    private boolean paused;
 
     private WatchdogControl control(WatchdogConfig.Mode mode, int margin, boolean installed) {
         return new WatchdogControl(new WatchdogConfig(mode, "/dev/wd", margin),
-                installed ? Optional.of(devices) : Optional.empty(), dynamic::get);
+                installed ? Optional.of(devices) : Optional.empty(), dynamic::get, () -> paused);
     }
 
     @Test
@@ -150,6 +151,18 @@ class WatchdogControlTest {
         assertTrue(c.activate());
         assertFalse(c.isRunning());
         assertTrue(control(WatchdogConfig.Mode.AUTOMATIC, 5, false).activate());
+    }
+
+    @Test
+    void aPausedLeaderDoesNotArmTheWatchdog() {
+        WatchdogControl c = control(WatchdogConfig.Mode.REQUIRED, 5, true);
+        paused = true;
+        assertTrue(c.activate(), "paused: nothing to guard, and no reason to give up the lock");
+        assertFalse(c.isRunning());
+        paused = false;
+        assertTrue(c.activate());
+        assertTrue(c.isRunning());
+        assertEquals(List.of("open /dev/wd", "timeout 25"), devices.log);
     }
 
     @Test

@@ -9,8 +9,10 @@ import com.sun.jna.ptr.IntByReference;
 /** A device file opened write-only through libc (JNA): the calls the kernel's watchdog API is made of. */
 final class NativeDeviceFile implements DeviceFile {
 
-    /** Linux generic values (x86, arm): O_WRONLY | O_NONBLOCK | O_CLOEXEC. */
+    /** Linux generic values (x86, arm): O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC. */
     private static final int O_WRONLY = 0x1;
+    /** Ignored by character devices; a regular file standing in for one keeps every open's writes. */
+    private static final int O_APPEND = 0x400;
     private static final int O_NONBLOCK = 0x800;
     private static final int O_CLOEXEC = 0x80000;
 
@@ -43,7 +45,7 @@ final class NativeDeviceFile implements DeviceFile {
      */
     static NativeDeviceFile open(String path) throws DeviceError {
         try {
-            return new NativeDeviceFile(path, Holder.LIBC.open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+            return new NativeDeviceFile(path, Holder.LIBC.open(path, O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC));
         } catch (LastErrorException e) {
             throw new DeviceError("open(" + path + ")", e.getErrorCode(), e.getMessage());
         } catch (LinkageError e) {

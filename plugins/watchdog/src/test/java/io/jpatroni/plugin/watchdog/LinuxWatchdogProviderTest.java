@@ -40,6 +40,10 @@ class LinuxWatchdogProviderTest {
         assertEquals("111V", read(device), "close is idempotent");
         WatchdogException afterClose = assertThrows(WatchdogException.class, watchdog::keepalive);
         assertTrue(afterClose.getMessage().contains("closed"), afterClose.getMessage());
+        Watchdog again = provider.open(settings);
+        again.keepalive();
+        again.close();
+        assertEquals("111V1V", read(device), "a second open appends: a test reads the whole history");
     }
 
     @Test
