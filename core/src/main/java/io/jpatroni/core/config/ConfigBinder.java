@@ -928,12 +928,7 @@ final class ConfigBinder {
                 switch (str.toLowerCase(Locale.ROOT)) {
                     case "off", "disable", "disabled" -> mode = WatchdogConfig.Mode.OFF;
                     case "auto", "automatic" -> mode = WatchdogConfig.Mode.AUTOMATIC;
-                    case "require", "required" -> {
-                        // nothing would arm a watchdog: the promise "no watchdog, no leader" would be broken silently
-                        p.error("watchdog.mode", v, DynamicConfigRules.NOT_IMPLEMENTED + " (no watchdog"
-                                + " device is driven): set watchdog.mode to off");
-                        mode = WatchdogConfig.Mode.REQUIRED;
-                    }
+                    case "require", "required" -> mode = WatchdogConfig.Mode.REQUIRED;
                     default -> {
                         p.warn("watchdog.mode", v, "is not a watchdog mode (off, automatic, required): watchdog is off");
                         mode = WatchdogConfig.Mode.OFF;
@@ -944,10 +939,6 @@ final class ConfigBinder {
                         + (Boolean.TRUE.equals(v) ? " (YAML reads on/yes as true: write automatic or required)" : ""));
                 mode = WatchdogConfig.Mode.OFF;
             }
-        }
-        if (mode == WatchdogConfig.Mode.AUTOMATIC && s.containsKey("mode")) {
-            p.warn("watchdog.mode", s.get("mode"), "no watchdog is used: jpatroni does not drive a watchdog device yet"
-                    + " (set watchdog.mode to off to silence this)");
         }
         String device = string(s, "device", "watchdog.device").orElse("/dev/watchdog");
         int margin = 5;
@@ -960,7 +951,42 @@ final class ConfigBinder {
                 margin = (int) n.getAsLong();
             }
         }
-        return new WatchdogConfig(mode, device, margin);
+        String driver = string(s, "driver", "watchdog.driver").orElse(WatchdogConfig.DEFAULT_DRIVER);
+        WatchdogConfig config = new WatchdogConfig(mode, device, margin, driver);
+        if (mode != WatchdogConfig.Mode.OFF) {
+            checkWatchdogTiming(config);
+        }
+        return config;
+    }
+
+    /**
+     * The timing of bootstrap.dcs (or Patroni's defaults) must leave a usable watchdog: a required
+     * one is refused at start, an automatic one warned about (the DCS may carry another ttl later;
+     * the loop checks again each time it activates the watchdog).
+     */
+    private void checkWatchdogTiming(WatchdogConfig config) {
+        Object bootstrap = raw.get("bootstrap");
+        Object dcsSection = bootstrap instanceof Map<?, ?> b ? b.get("dcs") : null;
+        long ttl = bootstrapSeconds(dcsSection, "ttl", 30);
+        long loopWait = bootstrapSeconds(dcsSection, "loop_wait", 10);
+        if (config.timing(ttl, loopWait) instanceof WatchdogConfig.Timing.Unusable unusable) {
+            String detail = unusable.reason() + " (bootstrap.dcs ttl " + ttl + ", loop_wait " + loopWait + ")";
+            if (config.mode() == WatchdogConfig.Mode.REQUIRED) {
+                p.error("watchdog.safety_margin", config.safetyMargin(), detail);
+            } else {
+                p.warn("watchdog.safety_margin", config.safetyMargin(), detail + ": no watchdog will be used");
+            }
+        }
+    }
+
+    private static long bootstrapSeconds(Object dcsSection, String key, long fallback) {
+        if (dcsSection instanceof Map<?, ?> m && m.get(key) != null && !(m.get(key) instanceof Boolean)) {
+            OptionalLong n = ValueParsers.parseInt(m.get(key), null);
+            if (n.isPresent()) {
+                return n.getAsLong();
+            }
+        }
+        return fallback;
     }
 
     private Tags tags() {

@@ -47,10 +47,13 @@ final class ActionExecutor {
     private final SynchronousReplication sync;
     private final ReplicaSlots replicaSlots;
     private final LeaseGuard leaseGuard;
+    private final WatchdogControl watchdog;
 
     ActionExecutor(PatroniConfig config, Dcs dcs, PostgresNode pg, NodeState state, AsyncRunner async,
                    Supplier<DynamicConfig> dynamic, LongSupplier nanoClock, ReplicaRecovery recovery,
-                   Callbacks callbacks, Sleeper sleeper, BackgroundWrites writes, LeaseGuard leaseGuard) {
+                   Callbacks callbacks, Sleeper sleeper, BackgroundWrites writes, LeaseGuard leaseGuard,
+                   WatchdogControl watchdog) {
+        this.watchdog = watchdog;
         this.sleeper = sleeper;
         this.leaseGuard = leaseGuard;
         this.config = config;
@@ -92,10 +95,18 @@ final class ActionExecutor {
                 LOG.info("the cluster changed since this iteration read it: not racing on an old snapshot");
                 return race.ifLost();
             }
+            if (watchdogUnusable()) {
+                return race.ifLost();
+            }
             long sentAt = nanoClock.getAsLong();
             boolean won = dcs.attemptToAcquireLeader();
             setLeaderFlag(won, sentAt);
             LOG.info(won ? "acquired the leader lock" : "could not acquire the leader lock");
+            if (won && !watchdog.activate()) {
+                LOG.error("Not promoting self because watchdog could not be activated: releasing the leader lock");
+                releaseLock(cluster);
+                return race.ifLost();
+            }
             return won ? race.ifWon() : race.ifLost();
         }
         if (action instanceof HaAction.RenewLock renew) {
@@ -103,11 +114,20 @@ final class ActionExecutor {
             boolean held = dcs.updateLeader(cluster.leader().orElseThrow());
             setLeaderFlag(held, sentAt);
             if (held) {
+                watchdog.keepalive();
+                if (!watchdog.activate()) {
+                    LOG.error("Demoting self because watchdog could not be activated: releasing the leader lock");
+                    releaseLock(cluster);
+                    return renew.ifLost();
+                }
                 upkeep.publishStatus();
             }
             return held ? renew.ifHeld() : renew.ifLost();
         }
         if (action instanceof HaAction.TryInitialize race) {
+            if (watchdogUnusable()) {
+                return race.ifLost();
+            }
             return dcs.initialize(true, "") ? race.ifWon() : race.ifLost();
         }
         if (action instanceof HaAction.ReleaseLock) {
@@ -159,6 +179,14 @@ final class ActionExecutor {
         return null;
     }
 
+    /** Patroni's "not healthy" watchdog: required but unusable keeps this node out of every race. */
+    private boolean watchdogUnusable() {
+        Optional<String> reason = watchdog.requiredButUnusable();
+        reason.ifPresent(r -> LOG.warn("Watchdog device is not usable, not taking the leader lock"
+                + " (watchdog.mode is required): {}", r));
+        return reason.isPresent();
+    }
+
     /**
      * Right before taking a free lock: did a leader come (and maybe go) since the snapshot was read?
      * A node paused in between would otherwise promote behind a newer leader's position (the
@@ -201,6 +229,7 @@ final class ActionExecutor {
     }
 
     private void deleteLeaderKey(ClusterView cluster) {
+        watchdog.disable();
         cluster.leader().ifPresent(dcs::deleteLeader);
         state.setLeaderFlag(false, nanoClock.getAsLong(), 0);
         leaseGuard.disarm();
@@ -258,6 +287,10 @@ final class ActionExecutor {
         dcs.initialize(cluster.initialize().isEmpty(), sysid);
         dcs.setConfigValue(Json.write(config.bootstrap().map(b -> b.dcs()).orElse(Map.of())),
                 java.util.OptionalLong.empty());
+        if (!watchdog.activate()) {
+            LOG.error("Cancelling bootstrap because watchdog activation failed");
+            cancelBootstrap();
+        }
         long sentAt = nanoClock.getAsLong();
         boolean taken = dcs.takeLeader();
         setLeaderFlag(taken, sentAt);
@@ -326,7 +359,8 @@ final class ActionExecutor {
         state.pgState = "stopping";
         // Fencing: the lock is lost or about to expire, so the stop is bounded — after half of
         // retry_timeout immediate, 5 s later SIGKILL of the postmaster (timing.md §5.2 step 3).
-        pg.stop(stop, Optional.of(demotionStopTimeout()), () -> { });
+        // The watchdog is closed once no client is left: if the stop hangs it stays armed and resets the machine.
+        pg.stop(stop, Optional.of(demotionStopTimeout()), watchdog::disable);
         state.pgState = "stopped";
         state.role = "demoted";
         sync.onDemote(dynamic.get());
@@ -355,7 +389,7 @@ final class ActionExecutor {
             LOG.warn("checkpoint before the switchover failed, stopping anyway: {}", e.getMessage());
         }
         state.pgState = "stopping";
-        pg.stop(StopMode.FAST, Optional.empty(), () -> { });
+        pg.stop(StopMode.FAST, Optional.empty(), watchdog::disable);
         state.pgState = "stopped";
         state.role = "demoted";
         sync.onDemote(dynamic.get());

@@ -60,11 +60,19 @@ public final class HaLoop {
     private Map<String, Object> appliedParameters;
     private volatile Runnable localConfigurationReader = () -> { };
     private final LeaseGuard leaseGuard;
+    private final WatchdogControl watchdog;
     /** How long the lease guard's fast shutdown may take before it escalates to immediate. */
     private static final Duration FENCE_FAST_TIMEOUT = Duration.ofSeconds(2);
 
     public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos, Sleeper sleeper,
                   List<io.jpatroni.api.callback.CallbackListener> callbackListeners) {
+        this(config, dcs, pg, clock, nanos, sleeper, callbackListeners, Optional.empty());
+    }
+
+    /** @param watchdogProvider the plugin that drives {@code watchdog.driver}, if installed */
+    public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos, Sleeper sleeper,
+                  List<io.jpatroni.api.callback.CallbackListener> callbackListeners,
+                  Optional<io.jpatroni.api.watchdog.WatchdogProvider> watchdogProvider) {
         this.config = config;
         this.dcs = dcs;
         this.pg = pg;
@@ -80,8 +88,10 @@ public final class HaLoop {
                 documents.status(state, Optional.empty(), false, true, false));
         ReplicaRecovery recovery = new ReplicaRecovery(config, pg, state, dynamic::current, callbacks);
         this.leaseGuard = new LeaseGuard(nanos, this::fencePrimary);
+        this.watchdog = new WatchdogControl(config.watchdog(), watchdogProvider, dynamic::current,
+                dynamic::paused);
         this.executor = new ActionExecutor(config, dcs, pg, state, async, dynamic::current, nanos, recovery,
-                callbacks, sleeper, writes, leaseGuard);
+                callbacks, sleeper, writes, leaseGuard, watchdog);
         this.syncRelease = new SyncDutyRelease(config.name(), config.tags().nosync(), dcs, state, dynamic::current,
                 nanos, sleeper, () -> dcs.touchMember(memberJson(observe())));
         this.operations = new LoopOperations(config, dcs, pg, state, async, recovery, dynamic::current,
@@ -189,6 +199,10 @@ public final class HaLoop {
             state.setLeaderFlag(false, nanos.getAsLong(), 0);
             leaseGuard.disarm();
         }
+        if (!hasLock || dynamic.paused()) {
+            watchdog.disable(); // not leading, or paused: nothing for the watchdog to guard (ha-loop.md §2)
+        }
+        state.watchdogFailed = watchdog.requiredButUnusable().isPresent();
         LocalObservation local = observe();
         if (cluster.member(config.name()).isEmpty()) {
             dcs.touchMember(memberJson(local)); // the decisions below read it: written now, not in the background
@@ -428,6 +442,7 @@ public final class HaLoop {
         async.cancel();
         if (dynamic.paused()) {
             LOG.info("paused: leaving PostgreSQL running and the leader key in place");
+            watchdog.disable();
             return;
         }
         boolean leader = state.leaderFlag;
@@ -435,12 +450,15 @@ public final class HaLoop {
             if (pg.isRunning()) {
                 releaseSyncDuty();
                 state.pgState = "stopping";
-                pg.stop(StopMode.FAST, Optional.empty(), () -> { });
+                // closed once no client is left; a stop that fails leaves it armed (the leader key stays too)
+                pg.stop(StopMode.FAST, Optional.empty(), watchdog::disable);
                 callbacks.fire("on_stop", state.role);
             }
             state.pgState = "stopped";
+            watchdog.disable();
         } catch (PostgresException e) {
-            LOG.error("could not stop PostgreSQL, leaving the leader key: {}", e.getMessage());
+            LOG.error("could not stop PostgreSQL, leaving the leader key{}: {}",
+                    watchdog.isRunning() ? " and the watchdog running" : "", e.getMessage());
             return;
         }
         if (leader && view.lastCluster != null) {

@@ -141,6 +141,7 @@ public final class Main {
 
         private final PatroniConfig config;
         private final Reloader reloader;
+        private io.jpatroni.core.plugins.PluginLoader plugins;
 
         Daemon(PatroniConfig config, Reloader reloader) {
             this.config = config;
@@ -181,10 +182,11 @@ public final class Main {
             LOG.info("jpatroni {} starting: node {} of cluster {}", CoreVersion.current(), config.name(), config.scope());
             Clock clock = Clock.systemDefaultZone();
             List<io.jpatroni.api.callback.CallbackListener> listeners = callbackListeners(); // may refuse the start
+            Optional<io.jpatroni.api.watchdog.WatchdogProvider> watchdog = watchdogProvider(config.watchdog());
             Dcs dcs = openDcs(clock);
             PostgresNode pg = new PostgresNode(PostgresSettingsMapper.from(config), clock, System::nanoTime);
             HaLoop loop = new HaLoop(config, dcs, pg, clock, System::nanoTime, d -> Thread.sleep(d.toMillis()),
-                    listeners);
+                    listeners, watchdog);
             FatalErrorGuard fatal = new FatalErrorGuard(cause -> {
                 loop.fencePrimary("fatal error " + cause);
                 loop.releaseLockAfterFatal(java.time.Duration.ofSeconds(5));
@@ -252,6 +254,45 @@ public final class Main {
             }
         }
 
+        /** The plugins this configuration selects, loaded once for callbacks, the watchdog and methods. */
+        private io.jpatroni.core.plugins.PluginLoader selectedPlugins() throws io.jpatroni.core.plugins.PluginLoadException {
+            if (plugins == null) {
+                plugins = io.jpatroni.core.plugins.PluginLoader.forSelection(DcsFactory.defaultPluginsDirectory(),
+                        CoreVersion.API, io.jpatroni.core.plugins.PluginSelection.forConfig(config.dcs().name(), config.raw()));
+            }
+            return plugins;
+        }
+
+        /**
+         * The provider of {@code watchdog.driver}. Missing: a required watchdog refuses the start (Patroni exits
+         * when the platform has none), an automatic one runs without and says so once.
+         */
+        private Optional<io.jpatroni.api.watchdog.WatchdogProvider> watchdogProvider(
+                io.jpatroni.core.config.WatchdogConfig watchdog) throws StartupException {
+            if (watchdog.mode() == io.jpatroni.core.config.WatchdogConfig.Mode.OFF) {
+                return Optional.empty();
+            }
+            List<io.jpatroni.api.watchdog.WatchdogProvider> found;
+            try {
+                found = selectedPlugins().extensions(io.jpatroni.api.watchdog.WatchdogProvider.class);
+            } catch (io.jpatroni.core.plugins.PluginLoadException e) {
+                LOG.warn("watchdog plugins not loaded: {}", e.getMessage());
+                found = List.of();
+            }
+            Optional<io.jpatroni.api.watchdog.WatchdogProvider> provider = found.stream()
+                    .filter(p -> p.id().equals(watchdog.driver())).findFirst();
+            if (provider.isEmpty()) {
+                String what = "watchdog plugin not installed (no provider for watchdog.driver '" + watchdog.driver()
+                        + "' in " + DcsFactory.defaultPluginsDirectory() + ")";
+                if (watchdog.mode() == io.jpatroni.core.config.WatchdogConfig.Mode.REQUIRED) {
+                    throw new StartupException("watchdog.mode is required but the " + what
+                            + ": install the watchdog plugin zip, or set watchdog.mode to automatic or off");
+                }
+                LOG.warn("{}: running without a watchdog (watchdog.mode automatic; set it to off to silence this)", what);
+            }
+            return provider;
+        }
+
         /**
          * Plugins that listen to callbacks (on_start, on_role_change, ...), among those the config
          * selects, each configured with its own keys; a listener refusing its settings stops the start.
@@ -259,8 +300,7 @@ public final class Main {
         private List<io.jpatroni.api.callback.CallbackListener> callbackListeners() throws StartupException {
             io.jpatroni.core.plugins.PluginLoader loader;
             try {
-                loader = io.jpatroni.core.plugins.PluginLoader.forSelection(DcsFactory.defaultPluginsDirectory(),
-                        CoreVersion.API, io.jpatroni.core.plugins.PluginSelection.forConfig(config.dcs().name(), config.raw()));
+                loader = selectedPlugins();
             } catch (io.jpatroni.core.plugins.PluginLoadException e) {
                 LOG.warn("callback plugins not loaded: {}", e.getMessage());
                 return List.of();

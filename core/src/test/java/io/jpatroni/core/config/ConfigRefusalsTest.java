@@ -58,13 +58,11 @@ class ConfigRefusalsTest {
         hasError(minimalWith("log: {type: json}"), "log.type", "not implemented");
         hasError(minimalWith("log: {format: '%(message)s'}"), "log.format", "not implemented");
         assertTrue(errors(minimalWith("log: {type: plain, format: '%(asctime)s %(levelname)s: %(message)s'}")).isEmpty());
-        hasError(minimalWith("watchdog: {mode: required}"), "watchdog.mode", "not implemented");
         hasError(minimalWith("postgresql: {create_replica_methods: [pgbackrest]}"),
                 "postgresql.create_replica_methods.0", "not implemented");
         hasError(minimalWith("bootstrap: {method: restore, restore: {command: x.sh}}"), "bootstrap.method",
                 "not implemented");
-        assertTrue(warnings(minimalWith("watchdog: {mode: automatic}")).stream()
-                .anyMatch(w -> w.path().equals("watchdog.mode")));
+        assertTrue(errors(minimalWith("watchdog: {mode: required}")).isEmpty(), "the watchdog plugin implements it");
     }
 
     @Test
