@@ -314,6 +314,9 @@ final class ClusterHarness implements AutoCloseable {
         dcs.put("retry_timeout", Math.max(3, (ttl - loopWait) / 2 - 1));
         ((Map<String, Object>) dcs.get("postgresql")).put("use_pg_rewind", usePgRewind);
         mergeInto(dcs, dynamicOverrides);
+        // The seed has no watchdog section (= automatic): where this user could write /dev/watchdog, the
+        // tests' kill -9 of a leader would reset the machine. WatchdogIT sets its own section.
+        yml.putIfAbsent("watchdog", new LinkedHashMap<>(Map.of("mode", "off")));
         Map<String, Object> pg = (Map<String, Object>) yml.get("postgresql");
         pg.put("listen", "127.0.0.1:" + pgPort);
         pg.put("connect_address", "127.0.0.1:" + pgPort);

@@ -147,7 +147,6 @@ class ConfigSafetyIT {
             assertEquals(1, p.exitValue(), out);
             for (String expected : List.of("bootstrap.dcs.failsafe_mode true is not implemented by jpatroni yet",
                     "bootstrap.dcs.synchronous_mode \"quorum\" is not implemented by jpatroni yet",
-                    "watchdog.mode \"required\" is not implemented by jpatroni yet",
                     "log.type \"json\" is not implemented by jpatroni yet",
                     "name \"../node1\" must not contain '/' or '..'")) {
                 assertTrue(out.contains(expected), expected + " in:\n" + out);

@@ -81,13 +81,20 @@ final class ConfigBinder {
 
     private final Map<String, Object> raw;
     private final Problems p = new Problems();
+    private final InstalledPlugins plugins;
 
-    private ConfigBinder(Map<String, Object> raw) {
+    private ConfigBinder(Map<String, Object> raw, InstalledPlugins plugins) {
         this.raw = raw;
+        this.plugins = plugins;
     }
 
+    /** Binds with the plugins of the daemon's plugins directory (they may serve more DCS sections). */
     static Result bind(Map<String, Object> raw) {
-        ConfigBinder b = new ConfigBinder(raw == null ? Map.of() : raw);
+        return bind(raw, InstalledPlugins.inDefaultDirectory());
+    }
+
+    static Result bind(Map<String, Object> raw, InstalledPlugins plugins) {
+        ConfigBinder b = new ConfigBinder(raw == null ? Map.of() : raw, plugins);
         Optional<PatroniConfig> config = Optional.ofNullable(b.bindAll());
         return new Result(b.p.hasErrors() ? Optional.empty() : config, b.p.list());
     }
@@ -160,8 +167,8 @@ final class ConfigBinder {
     private void topLevelKeys() {
         for (Map.Entry<String, Object> e : raw.entrySet()) {
             String key = e.getKey();
-            if (TOP_LEVEL.contains(key)) {
-                continue;
+            if (TOP_LEVEL.contains(key) || plugins.topLevelKeys().contains(key)) {
+                continue; // a plugin's section: the plugin checks it
             }
             if (DYNAMIC_KEYS.contains(key)) {
                 p.warn(key, e.getValue(), "ignored: " + key + " is dynamic configuration; set it in bootstrap.dcs"
@@ -375,8 +382,14 @@ final class ConfigBinder {
             }
         }
         if (present.isEmpty()) {
-            p.error(String.join("/", DcsSection.SUPPORTED), "is not defined. A DCS section is required, one of "
-                    + String.join(", ", DcsSection.SUPPORTED) + " (e.g. etcd3: {hosts: 127.0.0.1:2379})");
+            // sections only a third-party plugin knows come after Patroni's, in the file's order
+            raw.keySet().stream().filter(plugins.dcsSections()::containsKey).forEach(present::add);
+        }
+        if (present.isEmpty()) {
+            List<String> known = new ArrayList<>(DcsSection.SUPPORTED);
+            plugins.dcsSections().keySet().stream().filter(s -> !known.contains(s)).forEach(known::add);
+            p.error(String.join("/", known), "is not defined. A DCS section is required, one of "
+                    + String.join(", ", known) + " (e.g. etcd3: {hosts: 127.0.0.1:2379})");
             return null;
         }
         String chosen = present.get(0);
@@ -392,7 +405,13 @@ final class ConfigBinder {
             chosen = "exhibitor"; // legacy layout: zookeeper.exhibitor means the Exhibitor backend
         }
         if (!DcsSection.SUPPORTED.contains(chosen)) {
-            p.error(chosen, "is not supported by jpatroni. Supported DCS sections: " + String.join(", ", DcsSection.SUPPORTED));
+            if (plugins.dcsSections().containsKey(chosen)) {
+                // the plugin validates its own section (DcsProvider.validate) at start and with --validate-config
+                return new DcsSection(chosen, options);
+            }
+            p.error(chosen, "no plugin in " + plugins.where() + " serves the '" + chosen + "' section; installed: "
+                    + (plugins.allDcsSections().isEmpty() ? "none" : String.join(", ", plugins.allDcsSections())) + plugins.unreadable()
+                    + " (install a plugin for it or use one of these sections)");
             return null;
         }
         switch (chosen) {
@@ -908,12 +927,7 @@ final class ConfigBinder {
                 switch (str.toLowerCase(Locale.ROOT)) {
                     case "off", "disable", "disabled" -> mode = WatchdogConfig.Mode.OFF;
                     case "auto", "automatic" -> mode = WatchdogConfig.Mode.AUTOMATIC;
-                    case "require", "required" -> {
-                        // nothing would arm a watchdog: the promise "no watchdog, no leader" would be broken silently
-                        p.error("watchdog.mode", v, DynamicConfigRules.NOT_IMPLEMENTED + " (no watchdog"
-                                + " device is driven): set watchdog.mode to off");
-                        mode = WatchdogConfig.Mode.REQUIRED;
-                    }
+                    case "require", "required" -> mode = WatchdogConfig.Mode.REQUIRED;
                     default -> {
                         p.warn("watchdog.mode", v, "is not a watchdog mode (off, automatic, required): watchdog is off");
                         mode = WatchdogConfig.Mode.OFF;
@@ -924,10 +938,6 @@ final class ConfigBinder {
                         + (Boolean.TRUE.equals(v) ? " (YAML reads on/yes as true: write automatic or required)" : ""));
                 mode = WatchdogConfig.Mode.OFF;
             }
-        }
-        if (mode == WatchdogConfig.Mode.AUTOMATIC && s.containsKey("mode")) {
-            p.warn("watchdog.mode", s.get("mode"), "no watchdog is used: jpatroni does not drive a watchdog device yet"
-                    + " (set watchdog.mode to off to silence this)");
         }
         String device = string(s, "device", "watchdog.device").orElse("/dev/watchdog");
         int margin = 5;
@@ -940,7 +950,42 @@ final class ConfigBinder {
                 margin = (int) n.getAsLong();
             }
         }
-        return new WatchdogConfig(mode, device, margin);
+        String driver = string(s, "driver", "watchdog.driver").orElse(WatchdogConfig.DEFAULT_DRIVER);
+        WatchdogConfig config = new WatchdogConfig(mode, device, margin, driver);
+        if (mode != WatchdogConfig.Mode.OFF) {
+            checkWatchdogTiming(config);
+        }
+        return config;
+    }
+
+    /**
+     * The timing of bootstrap.dcs (or Patroni's defaults) must leave a usable watchdog: a required
+     * one is refused at start, an automatic one warned about (the DCS may carry another ttl later;
+     * the loop checks again each time it activates the watchdog).
+     */
+    private void checkWatchdogTiming(WatchdogConfig config) {
+        Object bootstrap = raw.get("bootstrap");
+        Object dcsSection = bootstrap instanceof Map<?, ?> b ? b.get("dcs") : null;
+        long ttl = bootstrapSeconds(dcsSection, "ttl", 30);
+        long loopWait = bootstrapSeconds(dcsSection, "loop_wait", 10);
+        if (config.timing(ttl, loopWait) instanceof WatchdogConfig.Timing.Unusable unusable) {
+            String detail = unusable.reason() + " (bootstrap.dcs ttl " + ttl + ", loop_wait " + loopWait + ")";
+            if (config.mode() == WatchdogConfig.Mode.REQUIRED) {
+                p.error("watchdog.safety_margin", config.safetyMargin(), detail);
+            } else {
+                p.warn("watchdog.safety_margin", config.safetyMargin(), detail + ": no watchdog will be used");
+            }
+        }
+    }
+
+    private static long bootstrapSeconds(Object dcsSection, String key, long fallback) {
+        if (dcsSection instanceof Map<?, ?> m && m.get(key) != null && !(m.get(key) instanceof Boolean)) {
+            OptionalLong n = ValueParsers.parseInt(m.get(key), null);
+            if (n.isPresent()) {
+                return n.getAsLong();
+            }
+        }
+        return fallback;
     }
 
     private Tags tags() {

@@ -17,7 +17,11 @@ public record DcsSection(String name, Map<String, Object> options) {
     /** Patroni looks for DCS sections in this order and takes the first one present (config.md §3.1). */
     public static final List<String> PATRONI_ORDER =
             List.of("consul", "etcd", "etcd3", "exhibitor", "kubernetes", "raft", "zookeeper");
-    /** Backends jpatroni has plugins for, in the order they are listed to users. */
+    /**
+     * Sections whose options the core checks itself (jpatroni ships their plugins), in the order they
+     * are listed to users. Any other section is accepted when an installed plugin declares it
+     * ({@code jpatroni.dcs.sections}) and is checked by that plugin ({@code DcsProvider.validate}).
+     */
     public static final List<String> SUPPORTED = List.of("etcd3", "etcd", "zookeeper", "consul");
 
     public DcsSection {

@@ -96,7 +96,7 @@ public final class Jpatronictl {
             DcsSettings settings = new DcsSettings(config.dcs().name(), config.dcs().options(), config.namespace(),
                     clusterName, config.name(), io.jpatroni.api.dcs.DcsTiming.DEFAULT);
             PluginContext context = new PluginContext(Clock.systemDefaultZone(), config.name(), clusterName,
-                    CoreVersion.current());
+                    CoreVersion.API);
             return DcsFactory.open(settings, DcsFactory.defaultPluginsDirectory(), context);
         }
 

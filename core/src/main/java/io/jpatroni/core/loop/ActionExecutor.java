@@ -50,11 +50,13 @@ final class ActionExecutor {
     private final ReplicaSlots replicaSlots;
     private final LeaseGuard leaseGuard;
     private final CustomBootstrap customBootstrap;
+    private final WatchdogControl watchdog;
 
     ActionExecutor(PatroniConfig config, Dcs dcs, PostgresNode pg, NodeState state, AsyncRunner async,
                    Supplier<DynamicConfig> dynamic, LongSupplier nanoClock, ReplicaRecovery recovery,
                    Callbacks callbacks, Sleeper sleeper, BackgroundWrites writes, LeaseGuard leaseGuard,
-                   MethodCatalog methods) {
+                   WatchdogControl watchdog, MethodCatalog methods) {
+        this.watchdog = watchdog;
         this.customBootstrap = new CustomBootstrap(config, pg, methods, sleeper);
         this.sleeper = sleeper;
         this.leaseGuard = leaseGuard;
@@ -101,10 +103,18 @@ final class ActionExecutor {
                 LOG.info("the cluster changed since this iteration read it: not racing on an old snapshot");
                 return race.ifLost();
             }
+            if (watchdogUnusable()) {
+                return race.ifLost();
+            }
             long sentAt = nanoClock.getAsLong();
             boolean won = dcs.attemptToAcquireLeader();
             setLeaderFlag(won, sentAt);
             LOG.info(won ? "acquired the leader lock" : "could not acquire the leader lock");
+            if (won && !watchdog.activate()) {
+                LOG.error("Not promoting self because watchdog could not be activated: releasing the leader lock");
+                releaseLock(cluster);
+                return race.ifLost();
+            }
             return won ? race.ifWon() : race.ifLost();
         }
         if (action instanceof HaAction.RenewLock renew) {
@@ -112,11 +122,20 @@ final class ActionExecutor {
             boolean held = dcs.updateLeader(cluster.leader().orElseThrow());
             setLeaderFlag(held, sentAt);
             if (held) {
+                watchdog.keepalive();
+                if (!watchdog.activate()) {
+                    LOG.error("Demoting self because watchdog could not be activated: releasing the leader lock");
+                    releaseLock(cluster);
+                    return renew.ifLost();
+                }
                 upkeep.publishStatus();
             }
             return held ? renew.ifHeld() : renew.ifLost();
         }
         if (action instanceof HaAction.TryInitialize race) {
+            if (watchdogUnusable()) {
+                return race.ifLost();
+            }
             return dcs.initialize(true, "") ? race.ifWon() : race.ifLost();
         }
         if (action instanceof HaAction.ReleaseLock) {
@@ -170,6 +189,14 @@ final class ActionExecutor {
         return null;
     }
 
+    /** Patroni's "not healthy" watchdog: required but unusable keeps this node out of every race. */
+    private boolean watchdogUnusable() {
+        Optional<String> reason = watchdog.requiredButUnusable();
+        reason.ifPresent(r -> LOG.warn("Watchdog device is not usable, not taking the leader lock"
+                + " (watchdog.mode is required): {}", r));
+        return reason.isPresent();
+    }
+
     /**
      * Right before taking a free lock: did a leader come (and maybe go) since the snapshot was read?
      * A node paused in between would otherwise promote behind a newer leader's position (the
@@ -212,6 +239,7 @@ final class ActionExecutor {
     }
 
     private void deleteLeaderKey(ClusterView cluster) {
+        watchdog.disable();
         cluster.leader().ifPresent(dcs::deleteLeader);
         state.setLeaderFlag(false, nanoClock.getAsLong(), 0);
         leaseGuard.disarm();
@@ -286,6 +314,10 @@ final class ActionExecutor {
         dcs.initialize(cluster.initialize().isEmpty(), sysid);
         dcs.setConfigValue(Json.write(config.bootstrap().map(b -> b.dcs()).orElse(Map.of())),
                 java.util.OptionalLong.empty());
+        if (!watchdog.activate()) {
+            LOG.error("Cancelling bootstrap because watchdog activation failed");
+            cancelBootstrap();
+        }
         long sentAt = nanoClock.getAsLong();
         boolean taken = dcs.takeLeader();
         setLeaderFlag(taken, sentAt);
@@ -398,7 +430,8 @@ final class ActionExecutor {
         state.pgState = "stopping";
         // Fencing: the lock is lost or about to expire, so the stop is bounded — after half of
         // retry_timeout immediate, 5 s later SIGKILL of the postmaster (timing.md §5.2 step 3).
-        pg.stop(stop, Optional.of(demotionStopTimeout()), () -> { });
+        // The watchdog is closed once no client is left: if the stop hangs it stays armed and resets the machine.
+        pg.stop(stop, Optional.of(demotionStopTimeout()), watchdog::disable);
         state.pgState = "stopped";
         state.role = "demoted";
         sync.onDemote(dynamic.get());
@@ -427,7 +460,7 @@ final class ActionExecutor {
             LOG.warn("checkpoint before the switchover failed, stopping anyway: {}", e.getMessage());
         }
         state.pgState = "stopping";
-        pg.stop(StopMode.FAST, Optional.empty(), () -> { });
+        pg.stop(StopMode.FAST, Optional.empty(), watchdog::disable);
         state.pgState = "stopped";
         state.role = "demoted";
         sync.onDemote(dynamic.get());

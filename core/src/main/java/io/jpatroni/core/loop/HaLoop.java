@@ -60,12 +60,21 @@ public final class HaLoop {
     private Map<String, Object> appliedParameters;
     private volatile Runnable localConfigurationReader = () -> { };
     private final LeaseGuard leaseGuard;
+    private final WatchdogControl watchdog;
     /** How long the lease guard's fast shutdown may take before it escalates to immediate. */
     private static final Duration FENCE_FAST_TIMEOUT = Duration.ofSeconds(2);
 
     public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos, Sleeper sleeper,
                   List<io.jpatroni.api.callback.CallbackListener> callbackListeners) {
-        this(config, dcs, pg, clock, nanos, sleeper, callbackListeners, methodCatalog(pg, List.of(), List.of()));
+        this(config, dcs, pg, clock, nanos, sleeper, callbackListeners, Optional.empty());
+    }
+
+    /** @param watchdogProvider the plugin that drives {@code watchdog.driver}, if installed */
+    public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos, Sleeper sleeper,
+                  List<io.jpatroni.api.callback.CallbackListener> callbackListeners,
+                  Optional<io.jpatroni.api.watchdog.WatchdogProvider> watchdogProvider) {
+        this(config, dcs, pg, clock, nanos, sleeper, callbackListeners, watchdogProvider,
+                methodCatalog(pg, List.of(), List.of()));
     }
 
     /** The built-in basebackup, the plugins' replica and bootstrap methods, and patroni.yml's command methods. */
@@ -76,8 +85,10 @@ public final class HaLoop {
                 new io.jpatroni.core.methods.BasebackupReplicaMethod(pg, () -> pg.settings().basebackupArgs()));
     }
 
+    /** @param methods the replica and bootstrap methods patroni.yml may name (see {@link #methodCatalog}) */
     public HaLoop(PatroniConfig config, Dcs dcs, PostgresNode pg, Clock clock, LongSupplier nanos, Sleeper sleeper,
                   List<io.jpatroni.api.callback.CallbackListener> callbackListeners,
+                  Optional<io.jpatroni.api.watchdog.WatchdogProvider> watchdogProvider,
                   io.jpatroni.core.methods.MethodCatalog methods) {
         this.config = config;
         this.dcs = dcs;
@@ -96,8 +107,10 @@ public final class HaLoop {
                 new ReplicaCreation(() -> config, pg, methods));
         config.postgresql().beforeStop().ifPresent(command -> pg.setBeforeStop(bound -> runBeforeStop(command, bound)));
         this.leaseGuard = new LeaseGuard(nanos, this::fencePrimary);
+        this.watchdog = new WatchdogControl(config.watchdog(), watchdogProvider, dynamic::current,
+                dynamic::paused);
         this.executor = new ActionExecutor(config, dcs, pg, state, async, dynamic::current, nanos, recovery,
-                callbacks, sleeper, writes, leaseGuard, methods);
+                callbacks, sleeper, writes, leaseGuard, watchdog, methods);
         this.syncRelease = new SyncDutyRelease(config.name(), config.tags().nosync(), dcs, state, dynamic::current,
                 nanos, sleeper, () -> dcs.touchMember(memberJson(observe())));
         this.operations = new LoopOperations(config, dcs, pg, state, async, recovery, dynamic::current,
@@ -205,6 +218,10 @@ public final class HaLoop {
             state.setLeaderFlag(false, nanos.getAsLong(), 0);
             leaseGuard.disarm();
         }
+        if (!hasLock || dynamic.paused()) {
+            watchdog.disable(); // not leading, or paused: nothing for the watchdog to guard (ha-loop.md §2)
+        }
+        state.watchdogFailed = watchdog.requiredButUnusable().isPresent();
         LocalObservation local = observe();
         if (cluster.member(config.name()).isEmpty()) {
             dcs.touchMember(memberJson(local)); // the decisions below read it: written now, not in the background
@@ -457,6 +474,7 @@ public final class HaLoop {
         async.cancel();
         if (dynamic.paused()) {
             LOG.info("paused: leaving PostgreSQL running and the leader key in place");
+            watchdog.disable();
             return;
         }
         boolean leader = state.leaderFlag;
@@ -464,12 +482,15 @@ public final class HaLoop {
             if (pg.isRunning()) {
                 releaseSyncDuty();
                 state.pgState = "stopping";
-                pg.stop(StopMode.FAST, Optional.empty(), () -> { });
+                // closed once no client is left; a stop that fails leaves it armed (the leader key stays too)
+                pg.stop(StopMode.FAST, Optional.empty(), watchdog::disable);
                 callbacks.fire("on_stop", state.role);
             }
             state.pgState = "stopped";
+            watchdog.disable();
         } catch (PostgresException e) {
-            LOG.error("could not stop PostgreSQL, leaving the leader key: {}", e.getMessage());
+            LOG.error("could not stop PostgreSQL, leaving the leader key{}: {}",
+                    watchdog.isRunning() ? " and the watchdog running" : "", e.getMessage());
             return;
         }
         if (leader && view.lastCluster != null) {

@@ -90,7 +90,7 @@ final class MemberDocument {
                 tags(state),
                 state.sysid,
                 state.pendingRestart,
-                false,
+                state.watchdogFailed,
                 PATRONI_COMPAT_VERSION,
                 config.scope(),
                 config.name());

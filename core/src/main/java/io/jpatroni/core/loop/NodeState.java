@@ -39,6 +39,8 @@ final class NodeState {
     volatile Optional<String> sysid = Optional.empty();
     volatile long dcsLastSeenEpoch;
     volatile boolean clusterKnown;
+    /** watchdog.mode is required and the watchdog is unusable: published so peers do not fail over here. */
+    volatile boolean watchdogFailed;
 
     void setLeaderFlag(boolean held, long nowNanos, long ttlNanos) {
         leaderFlag = held;

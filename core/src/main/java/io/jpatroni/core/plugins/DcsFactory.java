@@ -25,21 +25,47 @@ public final class DcsFactory {
     }
 
     /**
-     * Loads the plugins of {@code pluginsDir} (once per process; their required version must be
-     * {@code ctx.apiVersion()}) and creates a {@link Dcs} with the provider serving
-     * {@code settings.section()}.
+     * Loads the plugin serving {@code settings.section()} from {@code pluginsDir} (plus plugins that
+     * declare no section; each at most once per process; their {@code plugin.requires} must admit
+     * {@code ctx.apiVersion()}), lets it validate the section, and creates a {@link Dcs} with it.
      */
     public static Dcs open(DcsSettings settings, Path pluginsDir, PluginContext ctx) throws DcsException {
-        PluginLoader loader;
-        try {
-            loader = PluginLoader.forDirectory(pluginsDir, ctx.apiVersion());
-        } catch (PluginLoadException e) {
-            throw new DcsException(e.getMessage(), e);
+        PluginLoader loader = loader(settings, pluginsDir, ctx);
+        DcsProvider provider = provider(settings, loader);
+        List<String> problems = validate(provider, settings);
+        if (!problems.isEmpty()) {
+            throw new DcsException(invalid(settings, loader, provider, problems));
         }
-        return open(settings, loader, ctx);
+        return create(provider, settings, ctx);
+    }
+
+    /**
+     * {@code --validate-config}: what the plugin serving the section finds wrong with it (each problem
+     * prefixed by the section name), or why no plugin can check it.
+     */
+    public static List<String> validate(DcsSettings settings, Path pluginsDir, PluginContext ctx) {
+        try {
+            PluginLoader loader = loader(settings, pluginsDir, ctx);
+            DcsProvider provider = provider(settings, loader);
+            return validate(provider, settings);
+        } catch (DcsException e) {
+            return List.of(e.getMessage());
+        }
+    }
+
+    private static PluginLoader loader(DcsSettings settings, Path pluginsDir, PluginContext ctx) throws DcsException {
+        try {
+            return PluginLoader.forSelection(pluginsDir, ctx.apiVersion(), PluginSelection.forDcs(settings.section()));
+        } catch (PluginLoadException e) {
+            throw new DcsException(e.getMessage());
+        }
     }
 
     static Dcs open(DcsSettings settings, PluginLoader loader, PluginContext ctx) throws DcsException {
+        return create(provider(settings, loader), settings, ctx);
+    }
+
+    private static DcsProvider provider(DcsSettings settings, PluginLoader loader) throws DcsException {
         List<DcsProvider> providers = loader.extensions(DcsProvider.class);
         List<DcsProvider> serving = providers.stream().filter(p -> p.sections().contains(settings.section())).toList();
         if (serving.size() > 1) {
@@ -50,15 +76,31 @@ public final class DcsFactory {
             DcsProvider provider = serving.get(0);
             String plugin = loader.pluginOf(provider).orElse("?");
             LOG.info("DCS section {}: backend {} from plugin {}", settings.section(), provider.id(), plugin);
-            return create(provider, settings, ctx);
+            return provider;
         }
         Set<String> served = new TreeSet<>();
+        loader.installed().forEach(p -> served.addAll(p.dcsSections()));
         providers.forEach(p -> served.addAll(p.sections()));
         Path dir = loader.directory();
         String where = Files.isDirectory(dir) ? dir.toString() : dir + " (which does not exist)";
-        throw new DcsException("no installed plugin serves the '" + settings.section() + "' DCS section; "
-                + (served.isEmpty() ? "the installed plugins serve no DCS section" : "installed plugins serve "
-                + String.join(", ", served)) + "; plugins directory searched: " + where);
+        throw new DcsException("no plugin in " + where + " serves the '" + settings.section() + "' DCS section; "
+                + (served.isEmpty() ? "the installed plugins serve no DCS section" : "installed: "
+                + String.join(", ", served)) + " (install the plugin's zip into that directory or choose another section)");
+    }
+
+    /** The provider's own checks; a provider that throws is reported, not trusted. */
+    private static List<String> validate(DcsProvider provider, DcsSettings settings) {
+        try {
+            List<String> problems = provider.validate(settings);
+            return problems == null ? List.of() : List.copyOf(problems);
+        } catch (RuntimeException | LinkageError e) {
+            return List.of("the " + provider.id() + " plugin failed to validate the section: " + e);
+        }
+    }
+
+    private static String invalid(DcsSettings settings, PluginLoader loader, DcsProvider provider, List<String> problems) {
+        return "the '" + settings.section() + "' section is invalid (checked by plugin "
+                + loader.pluginOf(provider).orElse(provider.id()) + "): " + String.join("; ", problems);
     }
 
     /**

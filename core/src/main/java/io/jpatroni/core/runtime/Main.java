@@ -95,10 +95,19 @@ public final class Main {
                 return 1;
             }
             // method names resolve only against the installed plugins: the same check as at start
-            List<String> methodProblems = Daemon.methodProblems(ConfigLoader.load(file, env),
-                    io.jpatroni.core.methods.MethodCatalog.forValidation(
-                            Daemon.pluginExtensions(io.jpatroni.api.replica.ReplicaMethod.class),
-                            Daemon.pluginExtensions(io.jpatroni.api.bootstrap.BootstrapMethod.class)));
+            PatroniConfig config = ConfigLoader.load(file, env);
+            List<io.jpatroni.api.replica.ReplicaMethod> replicaPlugins = List.of();
+            List<io.jpatroni.api.bootstrap.BootstrapMethod> bootstrapPlugins = List.of();
+            try {
+                var loader = io.jpatroni.core.plugins.PluginLoader.forSelection(DcsFactory.defaultPluginsDirectory(),
+                        CoreVersion.API, io.jpatroni.core.plugins.PluginSelection.forConfig(config.dcs().name(), config.raw()));
+                replicaPlugins = loader.extensions(io.jpatroni.api.replica.ReplicaMethod.class);
+                bootstrapPlugins = loader.extensions(io.jpatroni.api.bootstrap.BootstrapMethod.class);
+            } catch (io.jpatroni.core.plugins.PluginLoadException e) {
+                err.println("plugins not loaded: " + e.getMessage());
+            }
+            List<String> methodProblems = Daemon.methodProblems(config,
+                    io.jpatroni.core.methods.MethodCatalog.forValidation(replicaPlugins, bootstrapPlugins));
             methodProblems.forEach(err::println);
             return methodProblems.isEmpty() ? 0 : 1;
         } catch (ConfigException e) {
@@ -150,6 +159,7 @@ public final class Main {
 
         private final PatroniConfig config;
         private final Reloader reloader;
+        private io.jpatroni.core.plugins.PluginLoader plugins;
 
         Daemon(PatroniConfig config, Reloader reloader) {
             this.config = config;
@@ -189,6 +199,8 @@ public final class Main {
         int run() throws StartupException {
             LOG.info("jpatroni {} starting: node {} of cluster {}", CoreVersion.current(), config.name(), config.scope());
             Clock clock = Clock.systemDefaultZone();
+            List<io.jpatroni.api.callback.CallbackListener> listeners = callbackListeners(); // may refuse the start
+            Optional<io.jpatroni.api.watchdog.WatchdogProvider> watchdog = watchdogProvider(config.watchdog());
             PostgresNode pg = new PostgresNode(PostgresSettingsMapper.from(config), clock, System::nanoTime);
             io.jpatroni.core.methods.MethodCatalog methods = HaLoop.methodCatalog(pg,
                     pluginExtensions(io.jpatroni.api.replica.ReplicaMethod.class),
@@ -196,7 +208,7 @@ public final class Main {
             refuseUnknownMethods(methods);
             Dcs dcs = openDcs(clock);
             HaLoop loop = new HaLoop(config, dcs, pg, clock, System::nanoTime, d -> Thread.sleep(d.toMillis()),
-                    callbackListeners(), methods);
+                    listeners, watchdog, methods);
             FatalErrorGuard fatal = new FatalErrorGuard(cause -> {
                 loop.fencePrimary("fatal error " + cause);
                 loop.releaseLockAfterFatal(java.time.Duration.ofSeconds(5));
@@ -282,28 +294,78 @@ public final class Main {
                             .orElse(java.util.Map.of()));
         }
 
-        /** Replica and bootstrap methods contributed by plugins (pgBackRest, WAL-G, third-party). */
-        static <T> List<T> pluginExtensions(Class<T> type) {
+        /** Replica and bootstrap methods from the plugins this configuration selects (pgBackRest, WAL-G, ...). */
+        private <T> List<T> pluginExtensions(Class<T> type) {
             try {
-                return io.jpatroni.core.plugins.PluginLoader
-                        .forDirectory(DcsFactory.defaultPluginsDirectory(), CoreVersion.current())
-                        .extensions(type);
+                return selectedPlugins().extensions(type);
             } catch (io.jpatroni.core.plugins.PluginLoadException e) {
                 LOG.warn("{} plugins not loaded: {}", type.getSimpleName(), e.getMessage());
                 return List.of();
             }
         }
 
-        /** Plugins that listen to callbacks (on_start, on_role_change, ...). */
-        private static List<io.jpatroni.api.callback.CallbackListener> callbackListeners() {
+        /** The plugins this configuration selects, loaded once for callbacks, the watchdog and methods. */
+        private io.jpatroni.core.plugins.PluginLoader selectedPlugins() throws io.jpatroni.core.plugins.PluginLoadException {
+            if (plugins == null) {
+                plugins = io.jpatroni.core.plugins.PluginLoader.forSelection(DcsFactory.defaultPluginsDirectory(),
+                        CoreVersion.API, io.jpatroni.core.plugins.PluginSelection.forConfig(config.dcs().name(), config.raw()));
+            }
+            return plugins;
+        }
+
+        /**
+         * The provider of {@code watchdog.driver}. Missing: a required watchdog refuses the start (Patroni exits
+         * when the platform has none), an automatic one runs without and says so once.
+         */
+        private Optional<io.jpatroni.api.watchdog.WatchdogProvider> watchdogProvider(
+                io.jpatroni.core.config.WatchdogConfig watchdog) throws StartupException {
+            if (watchdog.mode() == io.jpatroni.core.config.WatchdogConfig.Mode.OFF) {
+                return Optional.empty();
+            }
+            List<io.jpatroni.api.watchdog.WatchdogProvider> found;
             try {
-                return io.jpatroni.core.plugins.PluginLoader
-                        .forDirectory(DcsFactory.defaultPluginsDirectory(), CoreVersion.current())
-                        .extensions(io.jpatroni.api.callback.CallbackListener.class);
+                found = selectedPlugins().extensions(io.jpatroni.api.watchdog.WatchdogProvider.class);
+            } catch (io.jpatroni.core.plugins.PluginLoadException e) {
+                LOG.warn("watchdog plugins not loaded: {}", e.getMessage());
+                found = List.of();
+            }
+            Optional<io.jpatroni.api.watchdog.WatchdogProvider> provider = found.stream()
+                    .filter(p -> p.id().equals(watchdog.driver())).findFirst();
+            if (provider.isEmpty()) {
+                String what = "watchdog plugin not installed (no provider for watchdog.driver '" + watchdog.driver()
+                        + "' in " + DcsFactory.defaultPluginsDirectory() + ")";
+                if (watchdog.mode() == io.jpatroni.core.config.WatchdogConfig.Mode.REQUIRED) {
+                    throw new StartupException("watchdog.mode is required but the " + what
+                            + ": install the watchdog plugin zip, or set watchdog.mode to automatic or off");
+                }
+                LOG.warn("{}: running without a watchdog (watchdog.mode automatic; set it to off to silence this)", what);
+            }
+            return provider;
+        }
+
+        /**
+         * Plugins that listen to callbacks (on_start, on_role_change, ...), among those the config
+         * selects, each configured with its own keys; a listener refusing its settings stops the start.
+         */
+        private List<io.jpatroni.api.callback.CallbackListener> callbackListeners() throws StartupException {
+            io.jpatroni.core.plugins.PluginLoader loader;
+            try {
+                loader = selectedPlugins();
             } catch (io.jpatroni.core.plugins.PluginLoadException e) {
                 LOG.warn("callback plugins not loaded: {}", e.getMessage());
                 return List.of();
             }
+            List<io.jpatroni.api.callback.CallbackListener> listeners =
+                    loader.extensions(io.jpatroni.api.callback.CallbackListener.class);
+            for (io.jpatroni.api.callback.CallbackListener listener : listeners) {
+                try {
+                    listener.configure(loader.settingsFor(listener, config.raw()));
+                } catch (RuntimeException e) {
+                    throw new StartupException("plugin " + loader.pluginOf(listener).orElse("?") + " refused its"
+                            + " configuration: " + e.getMessage());
+                }
+            }
+            return listeners;
         }
 
         /** Patroni retries the first DCS contact forever, every 5 s. */
@@ -312,7 +374,7 @@ public final class Main {
             DcsSettings settings = new DcsSettings(config.dcs().name(), config.dcs().options(), config.namespace(),
                     config.scope(), config.name(), timing);
             Path plugins = DcsFactory.defaultPluginsDirectory();
-            PluginContext context = new PluginContext(clock, config.name(), config.scope(), CoreVersion.current());
+            PluginContext context = new PluginContext(clock, config.name(), config.scope(), CoreVersion.API);
             while (true) {
                 try {
                     Dcs dcs = DcsFactory.open(settings, plugins, context);

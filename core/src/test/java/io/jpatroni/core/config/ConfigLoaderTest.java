@@ -101,7 +101,8 @@ class ConfigLoaderTest {
         Map<String, Object> raw = minimalWith("kubernetes: {labels: {app: x}}");
         raw.remove("etcd3");
         List<ConfigProblem> e = errors(raw);
-        assertTrue(has(e, "kubernetes", "is not supported by jpatroni"), e::toString);
+        assertTrue(has(e, "kubernetes", "no plugin in "), e::toString);
+        assertTrue(has(e, "kubernetes", "serves the 'kubernetes' section; installed: none"), e::toString);
         Map<String, Object> typo = minimalWith("etcd4: {hosts: x:1}");
         typo.remove("etcd3");
         assertTrue(has(warnings(typo), "etcd4", "unknown key"));
@@ -208,11 +209,28 @@ class ConfigLoaderTest {
         assertEquals(15, on.config().watchdog().timeoutFor(30));
         assertTrue(has(on.warnings(), "watchdog.mode", "watchdog is off"), on.warnings()::toString);
         for (String required : List.of("require", "REQUIRED")) {
-            List<ConfigProblem> e = errors(minimalWith("watchdog: {mode: " + required + "}"));
-            assertTrue(has(e, "watchdog.mode", "is not implemented by jpatroni yet"), e::toString);
+            assertEquals(WatchdogConfig.Mode.REQUIRED, bind(minimalWith("watchdog: {mode: " + required + "}")).watchdog().mode());
         }
-        List<ConfigProblem> w = warnings(minimalWith("watchdog: {mode: automatic}"));
-        assertTrue(has(w, "watchdog.mode", "no watchdog is used"), w::toString);
+        assertTrue(warnings(minimalWith("watchdog: {mode: automatic}")).isEmpty(), "automatic is implemented now");
+        WatchdogConfig custom = bind(minimalWith("watchdog: {mode: required, device: /dev/watchdog1, safety_margin: 7}")).watchdog();
+        assertEquals(new WatchdogConfig(WatchdogConfig.Mode.REQUIRED, "/dev/watchdog1", 7, "default"), custom);
+    }
+
+    @Test
+    void watchdogTimingMustFireBeforeTheLockExpires() throws Exception {
+        List<ConfigProblem> zero = errors(minimalWith("watchdog: {mode: required, safety_margin: 0}"));
+        assertTrue(has(zero, "watchdog.safety_margin", "not shorter than ttl 30"), zero::toString);
+        List<ConfigProblem> tooBig = errors(minimalWith("watchdog: {mode: required, safety_margin: 30}"));
+        assertTrue(has(tooBig, "watchdog.safety_margin", "is not smaller than ttl 30"), tooBig::toString);
+        List<ConfigProblem> slack = errors(minimalWith("watchdog: {mode: required, safety_margin: 25}"));
+        assertTrue(has(slack, "watchdog.safety_margin", "shorter than loop_wait 10"), slack::toString);
+        List<ConfigProblem> fromBootstrap = errors(minimalWith(
+                "watchdog: {mode: required, safety_margin: 25}\nbootstrap: {dcs: {ttl: 60}}"));
+        assertTrue(fromBootstrap.isEmpty(), "ttl 60 - 25 = 35 s leaves room for loop_wait 10: " + fromBootstrap);
+        List<ConfigProblem> automatic = warnings(minimalWith("watchdog: {mode: automatic, safety_margin: 0}"));
+        assertTrue(has(automatic, "watchdog.safety_margin", "no watchdog will be used"), automatic::toString);
+        assertTrue(errors(minimalWith("watchdog: {mode: automatic, safety_margin: 0}")).isEmpty());
+        assertTrue(errors(minimalWith("watchdog: {mode: 'off', safety_margin: 0}")).isEmpty());
     }
 
     @Test

@@ -58,13 +58,11 @@ class ConfigRefusalsTest {
         hasError(minimalWith("log: {type: json}"), "log.type", "not implemented");
         hasError(minimalWith("log: {format: '%(message)s'}"), "log.format", "not implemented");
         assertTrue(errors(minimalWith("log: {type: plain, format: '%(asctime)s %(levelname)s: %(message)s'}")).isEmpty());
-        hasError(minimalWith("watchdog: {mode: required}"), "watchdog.mode", "not implemented");
+        assertTrue(errors(minimalWith("watchdog: {mode: required}")).isEmpty(), "the watchdog plugin implements it");
         // replica and bootstrap methods are implemented; unknown names are refused at start (MethodCatalogTest)
         assertTrue(errors(minimalWith("postgresql: {create_replica_methods: [pgbackrest, basebackup],"
                 + " pgbackrest: {command: restore.sh, keep_data: true}}")).isEmpty());
         assertTrue(errors(minimalWith("bootstrap: {method: restore, restore: {command: x.sh}}")).isEmpty());
-        assertTrue(warnings(minimalWith("watchdog: {mode: automatic}")).stream()
-                .anyMatch(w -> w.path().equals("watchdog.mode")));
     }
 
     @Test

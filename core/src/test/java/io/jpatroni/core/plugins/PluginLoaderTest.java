@@ -11,6 +11,7 @@ import io.jpatroni.api.plugin.PluginContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -48,25 +49,57 @@ class PluginLoaderTest {
     }
 
     @Test
-    void aPluginBuiltForAnotherVersionIsRefusedNamingBothVersions(@TempDir Path tmp) throws Exception {
-        Path zip = tmp.resolve("old-plugin-0.9.0.zip");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-            out.putNextEntry(new ZipEntry("plugin.properties"));
-            out.write("plugin.id=old\nplugin.version=0.9.0\nplugin.requires=0.9.0\n".getBytes());
-            out.closeEntry();
-            out.putNextEntry(new ZipEntry("classes/"));
-            out.closeEntry();
-        }
+    void aPluginForAnotherApiVersionIsRefusedNamingBothVersions(@TempDir Path tmp) throws Exception {
+        Path zip = TestPluginZips.write(tmp, "old", "^0.9.0", "", "");
         PluginLoadException error = assertThrows(PluginLoadException.class,
                 () -> PluginLoader.forDirectory(tmp, "1.0.0"));
-        assertTrue(error.getMessage().contains("requires jpatroni 0.9.0"), error.getMessage());
-        assertTrue(error.getMessage().contains("this is jpatroni 1.0.0"), error.getMessage());
+        assertTrue(error.getMessage().contains("requires jpatroni plugin API ^0.9.0"), error.getMessage());
+        assertTrue(error.getMessage().contains("offers plugin API 1.0.0"), error.getMessage());
         assertTrue(Files.exists(zip), "the zip is left as it was");
-        assertEquals(1, Files.list(tmp).count(), "nothing is expanded into the plugins directory");
+        assertEquals(1, Files.list(tmp).count(), "nothing is unpacked into the plugins directory");
     }
 
     @Test
-    void aZipEntryEscapingItsDirectoryIsRefused(@TempDir Path tmp) throws Exception {
+    void onlyThePluginsTheConfigSelectsAreLoaded(@TempDir Path tmp) throws Exception {
+        Path plugins = Files.createDirectory(tmp.resolve("plugins"));
+        TestPluginZips.write(plugins, "dcs-mine", "^1.0.0", "mydcs, mydcs2", "");
+        TestPluginZips.write(plugins, "backup", ">=1.0.0 <2.0.0", "", "postgresql.mybackup, bootstrap.mybackup");
+        TestPluginZips.write(plugins, "listener", "~1.0", "", ""); // declares nothing: always loaded
+        // would be refused if it were loaded: an unused plugin cannot stop a node
+        TestPluginZips.write(plugins, "incompatible", "^0.1.0", "otherdcs", "");
+        PluginLoader loader = new PluginLoader(plugins, "1.0.3", new PluginCache(tmp.resolve("cache")));
+        assertEquals(List.of("backup", "dcs-mine", "incompatible", "listener"),
+                loader.installed().stream().map(PluginDescriptor::id).sorted().toList());
+
+        loader.load(PluginSelection.forDcs("mydcs2"));
+        assertEquals(List.of("dcs-mine", "listener"), ids(loader));
+
+        loader.load(PluginSelection.forConfig("mydcs2", Map.of("postgresql", Map.of("data_dir", "/x"))));
+        assertEquals(List.of("dcs-mine", "listener"), ids(loader), "postgresql.mybackup is absent");
+
+        loader.load(PluginSelection.forConfig("mydcs2", Map.of("bootstrap", Map.of("mybackup", Map.of()))));
+        assertEquals(List.of("dcs-mine", "listener", "backup"), ids(loader));
+        try (var cached = Files.list(tmp.resolve("cache"))) {
+            assertEquals(3, cached.count(), "only the loaded plugins were unpacked");
+        }
+
+        PluginLoadException refused = assertThrows(PluginLoadException.class,
+                () -> loader.load(PluginSelection.forDcs("otherdcs")));
+        assertTrue(refused.getMessage().contains("plugin incompatible 1.0.0"), refused.getMessage());
+    }
+
+    @Test
+    void theCatalogReadsDescriptorsWithoutUnpacking(@TempDir Path tmp) throws Exception {
+        TestPluginZips.write(tmp, "dcs-k8s", "^0.1.0", "kubernetes", "");
+        TestPluginZips.write(tmp, "dcs-etcd", "^0.1.0", "etcd3, etcd", "");
+        PluginCatalog catalog = PluginCatalog.scan(tmp);
+        assertEquals(Map.of("etcd3", "dcs-etcd", "etcd", "dcs-etcd", "kubernetes", "dcs-k8s"), catalog.dcsSections());
+        assertEquals("dcs-k8s", catalog.servingDcsSection("kubernetes").orElseThrow().id());
+        assertEquals(2, Files.list(tmp).count());
+    }
+
+    @Test
+    void aZipWithoutDescriptorIsRefusedNamingIt(@TempDir Path tmp) throws Exception {
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(tmp.resolve("evil.zip")))) {
             out.putNextEntry(new ZipEntry("../../escaped"));
             out.write(1);
@@ -74,6 +107,10 @@ class PluginLoaderTest {
         }
         PluginLoadException error = assertThrows(PluginLoadException.class,
                 () -> PluginLoader.forDirectory(tmp, "1.0.0"));
-        assertTrue(error.getMessage().contains("outside"), error.getMessage());
+        assertTrue(error.getMessage().contains("evil.zip has no plugin.properties"), error.getMessage());
+    }
+
+    private static List<String> ids(PluginLoader loader) {
+        return loader.plugins().stream().map(PluginLoader.LoadedPlugin::id).toList();
     }
 }

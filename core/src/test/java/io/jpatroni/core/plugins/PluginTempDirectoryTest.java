@@ -25,13 +25,13 @@ class PluginTempDirectoryTest {
         try {
             Path live = expansion(tmp, running.pid());
             Path recycled = expansion(tmp, running.pid() + 0); // same pid, but written before that process started
-            Files.move(recycled, tmp.resolve(PluginLoader.EXPAND_PREFIX + running.pid() + "-old"));
-            recycled = tmp.resolve(PluginLoader.EXPAND_PREFIX + running.pid() + "-old");
+            Files.move(recycled, tmp.resolve(PluginCache.EXPAND_PREFIX + running.pid() + "-old"));
+            recycled = tmp.resolve(PluginCache.EXPAND_PREFIX + running.pid() + "-old");
             Files.setLastModifiedTime(recycled, FileTime.from(Instant.now().minusSeconds(3600)));
-            Path foreign = Files.createDirectory(tmp.resolve(PluginLoader.EXPAND_PREFIX + "xyz"));
+            Path foreign = Files.createDirectory(tmp.resolve(PluginCache.EXPAND_PREFIX + "xyz"));
             Path unrelated = Files.createDirectory(tmp.resolve("something-else"));
 
-            List<Path> removed = PluginLoader.removeStaleExpandRoots(tmp);
+            List<Path> removed = PluginCache.removeStaleExpandRoots(tmp);
 
             assertEquals(2, removed.size(), removed.toString());
             assertFalse(Files.exists(dead), "the daemon is gone: its expansion too");
@@ -46,7 +46,7 @@ class PluginTempDirectoryTest {
     }
 
     private static Path expansion(Path tmp, long pid) throws Exception {
-        Path dir = Files.createTempDirectory(tmp, PluginLoader.EXPAND_PREFIX + pid + "-");
+        Path dir = Files.createTempDirectory(tmp, PluginCache.EXPAND_PREFIX + pid + "-");
         Path jar = Files.createDirectories(dir.resolve("dcs-etcd/lib")).resolve("x.jar");
         Files.writeString(jar, "not really a jar");
         return dir;

@@ -13,7 +13,9 @@ import io.jpatroni.api.dcs.DcsProvider;
 import io.jpatroni.api.dcs.DcsSettings;
 import io.jpatroni.api.dcs.DcsTiming;
 import io.jpatroni.api.plugin.PluginContext;
+import io.jpatroni.core.plugins.CoreVersion;
 import io.jpatroni.core.plugins.DcsFactory;
+import io.jpatroni.core.plugins.PluginCatalog;
 import io.jpatroni.core.plugins.PluginLoadException;
 import io.jpatroni.core.plugins.PluginLoader;
 import java.io.IOException;
@@ -38,8 +40,10 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class PluginZipCheck {
 
-    /** The jpatroni version the zip was built for (the failsafe configuration sets it). */
+    /** The plugin's version, the jpatroni version it was built with (plugins/pom.xml's failsafe sets it). */
     public static final String VERSION = System.getProperty("jpatroni.version", "0.1.0-SNAPSHOT");
+    /** The plugin API version of the core under test, which the zip's plugin.requires must admit. */
+    public static final String API_VERSION = CoreVersion.API;
     private static final DcsTiming TIMING = new DcsTiming(10, 1, 3);
     private static final String MEMBER = "n1";
 
@@ -85,10 +89,14 @@ public final class PluginZipCheck {
      * The plugins directory holds exactly this plugin at {@link #VERSION}, with one provider that
      * serves {@code sections}, loaded by the plugin's own class loader, and the zip was not
      * expanded into the directory. Each of {@code fromZip} (class names) must be loaded by the
-     * plugin's class loader too, i.e. from the zip's {@code lib/}. Returns the provider.
+     * plugin's class loader too, i.e. from the zip's {@code lib/}. The zip's descriptor declares the
+     * same sections ({@code jpatroni.dcs.sections}: config loading reads them before any plugin is
+     * loaded). Returns the provider.
      */
     public DcsProvider assertLoadsOneProvider(Set<String> sections, String... fromZip) throws Exception {
-        PluginLoader loader = PluginLoader.forDirectory(pluginsDir, VERSION);
+        assertEquals(sections, PluginCatalog.scan(pluginsDir).dcsSections().keySet(),
+                "jpatroni.dcs.sections of the zip's plugin.properties");
+        PluginLoader loader = PluginLoader.forDirectory(pluginsDir, API_VERSION);
         assertEquals(List.of(pluginId), loader.plugins().stream().map(PluginLoader.LoadedPlugin::id).toList());
         assertEquals(VERSION, loader.plugins().get(0).version());
         List<DcsProvider> providers = loader.extensions(DcsProvider.class);
@@ -141,7 +149,7 @@ public final class PluginZipCheck {
         assertTrue(error.getMessage().contains(pluginsDir.toAbsolutePath().normalize().toString()), error.getMessage());
     }
 
-    /** A core of another version refuses to load the plugin and says which version it requires. */
+    /** A core offering another plugin API refuses to load the plugin and names both versions. */
     public void assertAnotherCoreVersionRefusesThePlugin() throws IOException {
         Path other = work.resolve("other-plugins");
         Files.createDirectories(other);
@@ -152,11 +160,11 @@ public final class PluginZipCheck {
         }
         PluginLoadException error = assertThrows(PluginLoadException.class,
                 () -> PluginLoader.forDirectory(other, "9.9.9"));
-        assertTrue(error.getMessage().contains("requires jpatroni " + VERSION), error.getMessage());
-        assertTrue(error.getMessage().contains("this is jpatroni 9.9.9"), error.getMessage());
+        assertTrue(error.getMessage().contains("requires jpatroni plugin API ^" + API_VERSION), error.getMessage());
+        assertTrue(error.getMessage().contains("offers plugin API 9.9.9"), error.getMessage());
     }
 
     private static PluginContext context(String scope) {
-        return new PluginContext(Clock.systemUTC(), MEMBER, scope, VERSION);
+        return new PluginContext(Clock.systemUTC(), MEMBER, scope, API_VERSION);
     }
 }
