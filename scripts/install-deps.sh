@@ -1,6 +1,6 @@
 #!/bin/bash
 # Installs what jpatroni's build, tests and demo need from Debian's packages, when missing:
-# PostgreSQL 15, etcd (server and client), HAProxy, a JDK 17 and Maven.
+# PostgreSQL 15, etcd (server and client), HAProxy, pgBackRest, a JDK 17 and Maven.
 # As root it installs; otherwise it lists what is missing and how to install it.
 set -euo pipefail
 
@@ -9,6 +9,7 @@ need=()
 command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
 command -v etcdctl >/dev/null 2>&1 || need+=(etcd-client)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+command -v pgbackrest >/dev/null 2>&1 || need+=(pgbackrest)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)

@@ -6,8 +6,9 @@ import org.pf4j.ExtensionPoint;
 
 /**
  * A custom way to create a brand-new cluster's data directory instead of initdb, selected by
- * {@code bootstrap.method: <name>} (a restore from a backup repository, a point-in-time recovery). A plugin
- * method named like the method takes precedence over a {@code bootstrap.<name>.command} section.
+ * {@code bootstrap.method: <name>} (a restore from a backup repository, a point-in-time recovery). A
+ * {@code bootstrap.<name>.command} section is run as Patroni runs it instead, even when a plugin of that name is
+ * installed; the plugin serves sections without a command (its typed options).
  *
  * <p>The method only fills the data directory. The core then writes {@code bootstrap.<name>.recovery_conf}
  * (or removes any recovery configuration the restore left, unless {@code keep_existing_recovery_conf}),

@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which implementation a method name in patroni.yml means. Replica methods: a plugin extension of that name,
- * else the built-in basebackup, else a {@code postgresql.<name>} section with a {@code command}. Bootstrap
- * methods: a plugin extension, else a {@code bootstrap.<name>} section with a {@code command}. A name that is
+ * Which implementation a method name in patroni.yml means. A section with a {@code command}
+ * ({@code postgresql.<name>.command}, {@code bootstrap.<name>.command}) is run as Patroni runs it, even when a
+ * plugin of that name is installed: configurations written for Patroni ({@code pgbackrest: {command: ...}}) keep
+ * doing exactly what they did. Otherwise a plugin extension of that name (its typed options), else, for replicas,
+ * the built-in basebackup. A name that is
  * none of these is refused at start: Patroni would run a program of that name, which is almost always a typo.
  */
 public final class MethodCatalog {
@@ -44,23 +46,22 @@ public final class MethodCatalog {
 
     /** @param sections the local {@code postgresql} section, where {@code <name>: {command: ...}} live */
     public Optional<ReplicaMethod> replicaMethod(String name, Map<String, Object> sections) {
+        if (!BasebackupReplicaMethod.NAME.equals(name) && hasCommand(sections, name)) {
+            return Optional.of(new CommandReplicaMethod(name));
+        }
         ReplicaMethod plugin = pluginReplicaMethods.get(name);
         if (plugin != null) {
             return Optional.of(plugin);
         }
-        if (BasebackupReplicaMethod.NAME.equals(name)) {
-            return Optional.of(basebackup);
-        }
-        return hasCommand(sections, name) ? Optional.of(new CommandReplicaMethod(name)) : Optional.empty();
+        return BasebackupReplicaMethod.NAME.equals(name) ? Optional.of(basebackup) : Optional.empty();
     }
 
     /** @param sections the {@code bootstrap} section */
     public Optional<BootstrapMethod> bootstrapMethod(String name, Map<String, Object> sections) {
-        BootstrapMethod plugin = pluginBootstrapMethods.get(name);
-        if (plugin != null) {
-            return Optional.of(plugin);
+        if (hasCommand(sections, name)) {
+            return Optional.of(new CommandBootstrapMethod(name));
         }
-        return hasCommand(sections, name) ? Optional.of(new CommandBootstrapMethod(name)) : Optional.empty();
+        return Optional.ofNullable(pluginBootstrapMethods.get(name));
     }
 
     /** The problems of the configured names, each naming the YAML key, the value and the fix; empty when all resolve. */

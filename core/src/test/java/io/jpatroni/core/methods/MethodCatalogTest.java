@@ -39,10 +39,13 @@ class MethodCatalogTest {
             BUILT_IN);
 
     @Test
-    void pluginThenBuiltInThenCommandSection() {
-        Map<String, Object> pg = Map.of("pgbackrest", Map.of("command", "ignored: the plugin wins"),
+    void commandSectionThenPluginThenBuiltIn() {
+        Map<String, Object> pg = Map.of("pgbackrest", Map.of("stanza", "typed: the plugin runs"),
                 "custom", Map.of("command", "/bin/clone"), "nocommand", Map.of("keep_data", true));
         assertSame(PLUGIN, catalog.replicaMethod("pgbackrest", pg).orElseThrow());
+        // Patroni's documented pgbackrest: {command: ...} form keeps running that command, plugin or not
+        assertEquals(new CommandReplicaMethod("pgbackrest"),
+                catalog.replicaMethod("pgbackrest", Map.of("pgbackrest", Map.of("command", "pgbackrest restore"))).orElseThrow());
         assertSame(BUILT_IN, catalog.replicaMethod("basebackup", pg).orElseThrow());
         assertEquals(new CommandReplicaMethod("custom"), catalog.replicaMethod("custom", pg).orElseThrow());
         assertEquals(Optional.empty(), catalog.replicaMethod("nocommand", pg));
@@ -50,9 +53,11 @@ class MethodCatalogTest {
     }
 
     @Test
-    void bootstrapPluginTakesPrecedenceOverACommand() {
+    void bootstrapCommandSectionTakesPrecedenceOverAPlugin() {
         Map<String, Object> b = Map.of("pgbackrest", Map.of("command", "x"), "restore", Map.of("command", "/bin/r"));
-        assertInstanceOf(NamedBootstrap.class, catalog.bootstrapMethod("pgbackrest", b).orElseThrow());
+        assertEquals(new CommandBootstrapMethod("pgbackrest"), catalog.bootstrapMethod("pgbackrest", b).orElseThrow());
+        assertInstanceOf(NamedBootstrap.class,
+                catalog.bootstrapMethod("pgbackrest", Map.of("pgbackrest", Map.of("stanza", "s"))).orElseThrow());
         assertEquals(new CommandBootstrapMethod("restore"), catalog.bootstrapMethod("restore", b).orElseThrow());
         assertEquals(Optional.empty(), catalog.bootstrapMethod("restore", Map.of("restore", Map.of())));
     }
