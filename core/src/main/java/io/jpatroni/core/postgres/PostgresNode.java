@@ -662,7 +662,10 @@ public final class PostgresNode implements AutoCloseable {
             }
             files.writePostgresqlConf(params, recovery);
             files.writeHbaAndIdent(params);
-            files.removeRecoveryFromAutoConf();
+            if (target.isPresent()) {
+                // ours are in postgresql.conf now; with keep_existing_recovery_conf a restore tool's stay in force
+                files.removeRecoveryFromAutoConf();
+            }
         } catch (IOException e) {
             throw new PostgresException("could not write the configuration: " + e.getMessage(), e);
         }

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -361,6 +362,40 @@ class PostgresNodeIT {
         n.reload(Optional.empty(), false);
         String after = Files.readString(n.settings().dataDir().resolve("postgresql.conf"));
         assertFalse(after.contains("restore_command"), after);
+        assertTrue(n.stop(StopMode.FAST, Optional.of(Duration.ofSeconds(30)), () -> { }));
+    }
+
+    private static String postgresLog(PostgresNode n) {
+        try (var files = Files.list(n.settings().dataDir().getParent())) {
+            StringBuilder out = new StringBuilder();
+            for (Path f : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                out.append(Files.readString(f));
+            }
+            return out.toString();
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /**
+     * keep_existing_recovery_conf (ha-loop.md §3.3): what a restore tool wrote (pgBackRest writes restore_command
+     * into postgresql.auto.conf, with recovery.signal) must survive the first start, or PostgreSQL 12+ starts in
+     * recovery with nothing to replay from.
+     */
+    @Test
+    @Timeout(90)
+    void keepExistingRecoveryConfLeavesTheToolsSettingsAlone() throws Exception {
+        PostgresNode n = node("n5");
+        n.initdb(List.of("--encoding=UTF8"));
+        assertTrue(n.start(Optional.empty(), false, Duration.ofSeconds(30)));
+        assertTrue(n.stop(StopMode.FAST, Optional.of(Duration.ofSeconds(30)), () -> { }));
+        Path dataDir = n.settings().dataDir();
+        Files.writeString(dataDir.resolve("postgresql.auto.conf"),
+                "restore_command = 'false'\nrecovery_target_action = 'promote'\n", StandardOpenOption.APPEND);
+        Files.writeString(dataDir.resolve("recovery.signal"), "");
+        assertTrue(n.startKeepingRecovery(Duration.ofSeconds(30)), () -> postgresLog(n));
+        assertEquals("false", one(n, "SHOW restore_command"), "the tool's restore_command is in force");
+        assertTrue(Files.readString(dataDir.resolve("postgresql.auto.conf")).contains("restore_command = 'false'"));
         assertTrue(n.stop(StopMode.FAST, Optional.of(Duration.ofSeconds(30)), () -> { }));
     }
 
