@@ -1,5 +1,6 @@
 package io.jpatroni.plugin.backup.pgbackrest;
 
+import io.jpatroni.api.replica.support.ToolProcess;
 import io.jpatroni.api.bootstrap.BootstrapMethod;
 import io.jpatroni.api.bootstrap.BootstrapRequest;
 import io.jpatroni.api.replica.ReplicaMethod;
@@ -47,6 +48,6 @@ public final class PgBackRestBootstrapMethod implements BootstrapMethod {
         }
         List<String> argv = PgBackRestCommand.bootstrap(options, request.scope(), request.dataDir());
         progress.report("restoring a new cluster from pgBackRest: " + String.join(" ", argv));
-        return ToolProcess.run(argv, request.environment(), progress, PgBackRestReplicaMethod.REPORT_EVERY);
+        return ToolProcess.run(PgBackRestReplicaMethod.TOOL, PgBackRestReplicaMethod.INSTALL_HINT, argv, request.environment(), progress, PgBackRestReplicaMethod.REPORT_EVERY);
     }
 }

@@ -1,5 +1,6 @@
 package io.jpatroni.plugin.backup.pgbackrest;
 
+import io.jpatroni.api.replica.support.ToolProcess;
 import io.jpatroni.api.replica.ReplicaMethod;
 import io.jpatroni.api.replica.ReplicaRequest;
 import io.jpatroni.api.replica.ReplicaResult;
@@ -15,6 +16,9 @@ import org.pf4j.Extension;
 @Extension
 public final class PgBackRestReplicaMethod implements ReplicaMethod {
 
+    static final String TOOL = "pgbackrest";
+    static final String INSTALL_HINT = "install pgBackRest, or set the section's binary to its path";
+
     static final Duration REPORT_EVERY = Duration.ofSeconds(10);
 
     @Override
@@ -27,6 +31,6 @@ public final class PgBackRestReplicaMethod implements ReplicaMethod {
         List<String> argv = PgBackRestCommand.replica(request.options(), request.scope(), request.dataDir(),
                 request.keepData());
         progress.report("restoring a standby from pgBackRest: " + String.join(" ", argv));
-        return ToolProcess.run(argv, request.environment(), progress, REPORT_EVERY);
+        return ToolProcess.run(TOOL, INSTALL_HINT, argv, request.environment(), progress, REPORT_EVERY);
     }
 }

@@ -1,5 +1,6 @@
 package io.jpatroni.plugin.backup.pgbackrest;
 
+import io.jpatroni.api.replica.support.ToolProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +25,7 @@ class ToolProcessTest {
         AtomicReference<Throwable> outcome = new AtomicReference<>();
         Thread restore = new Thread(() -> {
             try {
-                outcome.set(new AssertionError("returned " + ToolProcess.run(argv, Map.of(), line -> { }, Duration.ZERO)));
+                outcome.set(new AssertionError("returned " + ToolProcess.run("pgbackrest", "install it", argv, Map.of(), line -> { }, Duration.ZERO)));
             } catch (InterruptedException e) {
                 outcome.set(e);
             }
@@ -50,12 +51,12 @@ class ToolProcessTest {
     @Test
     void outputIsSampledButErrorsAlwaysReachTheLogAndTheFailure() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
-        ReplicaResult r = ToolProcess.run(List.of("sh", "-c",
+        ReplicaResult r = ToolProcess.run("pgbackrest", "install it", List.of("sh", "-c",
                 "for i in 1 2 3 4 5 6 7 8 9 10; do echo \"P00 DETAIL: restore file $i\"; done;"
                         + " echo 'P00 ERROR: [038]: unable to restore'; exit 38"),
                 Map.of("EXTRA", "1"), lines::add, Duration.ofHours(1));
         assertFalse(r.succeeded());
-        assertTrue(r.detail().startsWith("sh restore exited with code 38: "), r.detail());
+        assertTrue(r.detail().startsWith("sh exited with code 38: "), r.detail());
         assertTrue(r.detail().contains("unable to restore"), r.detail());
         // the first line, then nothing for an hour except the error
         assertEquals(List.of("pgbackrest: P00 DETAIL: restore file 1",
@@ -71,7 +72,7 @@ class ToolProcessTest {
         List<String> argv = PgBackRestCommand.replica(Map.of("config", conf.toString(), "stanza", "missing"), "otus",
                 dir.resolve("data"), false);
         List<String> lines = new CopyOnWriteArrayList<>();
-        ReplicaResult r = ToolProcess.run(argv, Map.of(), lines::add, Duration.ofSeconds(10));
+        ReplicaResult r = ToolProcess.run("pgbackrest", "install it", argv, Map.of(), lines::add, Duration.ofSeconds(10));
         assertFalse(r.succeeded());
         assertTrue(r.detail().contains("ERROR"), r.detail());
         assertTrue(lines.stream().anyMatch(l -> l.contains("restore command begin")), lines::toString);

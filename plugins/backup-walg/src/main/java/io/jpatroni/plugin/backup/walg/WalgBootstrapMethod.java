@@ -1,5 +1,6 @@
 package io.jpatroni.plugin.backup.walg;
 
+import io.jpatroni.api.replica.support.ToolProcess;
 import io.jpatroni.api.bootstrap.BootstrapMethod;
 import io.jpatroni.api.bootstrap.BootstrapRequest;
 import io.jpatroni.api.replica.ReplicaMethod;
@@ -36,7 +37,7 @@ public final class WalgBootstrapMethod implements BootstrapMethod {
         }
         List<String> argv = WalgCommand.backupFetch(options, request.dataDir());
         progress.report("fetching a new cluster's base backup with WAL-G: " + String.join(" ", argv));
-        return ToolProcess.run(argv, WalgCommand.environment(options, request.environment()), progress,
+        return ToolProcess.run(WalgReplicaMethod.TOOL, WalgReplicaMethod.INSTALL_HINT, argv, WalgCommand.environment(options, request.environment()), progress,
                 WalgReplicaMethod.REPORT_EVERY);
     }
 }

@@ -1,5 +1,6 @@
 package io.jpatroni.plugin.backup.walg;
 
+import io.jpatroni.api.replica.support.ToolProcess;
 import io.jpatroni.api.replica.ReplicaMethod;
 import io.jpatroni.api.replica.ReplicaRequest;
 import io.jpatroni.api.replica.ReplicaResult;
@@ -18,6 +19,9 @@ import org.pf4j.Extension;
  */
 @Extension
 public final class WalgReplicaMethod implements ReplicaMethod {
+
+    static final String TOOL = "wal-g";
+    static final String INSTALL_HINT = "install WAL-G, or set the section's binary to its path";
 
     static final Duration REPORT_EVERY = Duration.ofSeconds(10);
 
@@ -39,7 +43,7 @@ public final class WalgReplicaMethod implements ReplicaMethod {
         }
         List<String> argv = WalgCommand.backupFetch(request.options(), request.dataDir());
         progress.report("fetching a base backup with WAL-G: " + String.join(" ", argv));
-        return ToolProcess.run(argv, WalgCommand.environment(request.options(), request.environment()), progress,
+        return ToolProcess.run(TOOL, INSTALL_HINT, argv, WalgCommand.environment(request.options(), request.environment()), progress,
                 REPORT_EVERY);
     }
 

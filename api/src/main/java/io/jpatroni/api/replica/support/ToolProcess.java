@@ -1,4 +1,4 @@
-package io.jpatroni.plugin.backup.pgbackrest;
+package io.jpatroni.api.replica.support;
 
 import io.jpatroni.api.replica.ReplicaMethod;
 import io.jpatroni.api.replica.ReplicaResult;
@@ -16,11 +16,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a restore: no timeout (a large restore takes hours) but an interrupt kills it and its children. Its output
+ * Runs a backup tool's restore for a {@link ReplicaMethod} or a bootstrap method, so that plugins share one
+ * way of doing it: no timeout (a large restore takes hours) but an interrupt kills it and its children. Its output
  * is sampled into the progress log (errors and warnings always, other lines at most once per {@code reportEvery})
  * so a multi-hour restore logs a line an operator can follow without flooding the log with one line per file.
  */
-final class ToolProcess {
+public final class ToolProcess {
 
     private static final int TAIL_LINES = 8;
     private static final Duration KILL_GRACE = Duration.ofSeconds(5);
@@ -28,8 +29,13 @@ final class ToolProcess {
     private ToolProcess() {
     }
 
-    static ReplicaResult run(List<String> argv, Map<String, String> env, ReplicaMethod.Progress progress,
-                             Duration reportEvery) throws InterruptedException {
+    /**
+     * @param tool        the tool's name, prefixed to every line it logs ({@code pgbackrest})
+     * @param installHint what to do when the program cannot be started ({@code install pgBackRest, or ...})
+     * @throws InterruptedException when interrupted: the tool and its children are killed first
+     */
+    public static ReplicaResult run(String tool, String installHint, List<String> argv, Map<String, String> env,
+                                    ReplicaMethod.Progress progress, Duration reportEvery) throws InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().putAll(env);
@@ -38,10 +44,10 @@ final class ToolProcess {
             process = pb.start();
         } catch (IOException e) {
             return ReplicaResult.failure("could not run " + argv.get(0) + ": " + e.getMessage()
-                    + " (install pgBackRest, or set the section's binary to its path)");
+                    + " (" + installHint + ")");
         }
         Deque<String> tail = new ArrayDeque<>();
-        Thread reader = new Thread(() -> forward(process, progress, reportEvery, tail), "pgbackrest-output");
+        Thread reader = new Thread(() -> forward(tool, process, progress, reportEvery, tail), tool + "-output");
         reader.setDaemon(true);
         reader.start();
         try {
@@ -51,16 +57,16 @@ final class ToolProcess {
                 return ReplicaResult.success();
             }
             synchronized (tail) {
-                return ReplicaResult.failure(argv.get(0) + " restore exited with code " + exit
+                return ReplicaResult.failure(argv.get(0) + " exited with code " + exit
                         + (tail.isEmpty() ? "" : ": " + String.join(" | ", tail)));
             }
         } catch (InterruptedException e) {
             kill(process);
-            throw new InterruptedException(argv.get(0) + " restore was cancelled and killed");
+            throw new InterruptedException(argv.get(0) + " was cancelled and killed");
         }
     }
 
-    private static void forward(Process process, ReplicaMethod.Progress progress, Duration reportEvery, Deque<String> tail) {
+    private static void forward(String tool, Process process, ReplicaMethod.Progress progress, Duration reportEvery, Deque<String> tail) {
         long every = reportEvery.toNanos();
         long lastReport = System.nanoTime() - every;
         long skipped = 0;
@@ -78,7 +84,7 @@ final class ToolProcess {
                 boolean important = line.contains("ERROR:") || line.contains("WARN:") || line.contains("command begin")
                         || line.contains("command end");
                 if (important || now - lastReport >= every) {
-                    progress.report("pgbackrest: " + line.trim() + (skipped > 0 ? " (" + skipped + " lines since the last one)" : ""));
+                    progress.report(tool + ": " + line.trim() + (skipped > 0 ? " (" + skipped + " lines since the last one)" : ""));
                     lastReport = now;
                     skipped = 0;
                     last = null;
@@ -91,7 +97,7 @@ final class ToolProcess {
             // the process was killed: its pipe closed under us
         }
         if (last != null) {
-            progress.report("pgbackrest: " + last.trim());
+            progress.report(tool + ": " + last.trim());
         }
     }
 
