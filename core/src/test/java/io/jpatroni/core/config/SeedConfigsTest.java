@@ -14,12 +14,22 @@ import java.util.Optional;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.jpatroni.api.dcs.DcsTiming;
 
-/** The four real-world patroni.yml files load, validate without errors and mean what they mean to Patroni. */
+/**
+ * The four real-world patroni.yml files of the shared fixtures load, validate without errors and mean what
+ * they mean to Patroni. Skipped where the shared fixtures are absent; {@link ExampleConfigsTest} always runs.
+ */
 class SeedConfigsTest {
+
+    @BeforeAll
+    static void sharedFixturesPresent() {
+        Assumptions.assumeTrue(Fixtures.sharedRoot().isPresent(), "shared/fixtures not present: seed configs skipped");
+    }
 
     private static ConfigLoader.Loaded load(String name) throws ConfigException {
         return ConfigLoader.loadWithWarnings(Optional.of(Fixtures.seedConfig(name)), Map.of());

@@ -33,8 +33,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The real HAProxy in front of three REST servers, with the users' own HAProxy configurations
- * (fixtures/seed-haproxy/*.cfg) moved to loopback: node1 is the primary holding the lock, node2
+ * The real HAProxy in front of three REST servers, with the project's example HAProxy configurations
+ * (distribution/src/conf/examples/*.cfg) and, when present, the users' own (shared
+ * fixtures/seed-haproxy/*.cfg) moved to loopback: node1 is the primary holding the lock, node2
  * and node3 are streaming replicas. HAProxy must mark exactly the servers it would mark in front
  * of Patroni (rest-api.md §4.4).
  *
@@ -57,21 +58,26 @@ class HaproxyRoutingIT {
     @TempDir
     Path tmp;
 
-    static Stream<Arguments> fixtures() throws IOException {
+    static Stream<Arguments> fixtures() {
+        List<Path> own = Fixtures.examples(".cfg");
+        assertEquals(List.of("haproxy-primary-replicas.cfg", "haproxy-read-only.cfg"),
+                own.stream().map(p -> p.getFileName().toString()).filter(n -> n.startsWith("haproxy-")).toList(),
+                "the project's HAProxy examples in " + Fixtures.examples());
+        List<Path> all = new ArrayList<>(own);
+        all.addAll(Fixtures.sharedHaproxy());
         List<Arguments> cases = new ArrayList<>();
-        try (Stream<Path> files = Files.list(Fixtures.root().resolve("seed-haproxy"))) {
-            for (Path cfg : files.filter(p -> p.toString().endsWith(".cfg")).sorted().toList()) {
-                cases.add(Arguments.of(cfg.getFileName().toString(), false));
-                cases.add(Arguments.of(cfg.getFileName().toString(), true));
-            }
+        for (Path cfg : all) {
+            String label = cfg.getParent().getFileName() + "/" + cfg.getFileName();
+            cases.add(Arguments.of(label, cfg, false));
+            cases.add(Arguments.of(label, cfg, true));
         }
-        assertTrue(cases.size() >= 8, "expected the four seed HAProxy configurations");
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0}, node3 noloadbalance={1}")
+    @ParameterizedTest(name = "{0}, node3 noloadbalance={2}")
     @MethodSource("fixtures")
-    void haproxyMarksTheServersPatroniWouldHaveItMark(String fixture, boolean node3NoLoadBalance) throws Exception {
+    void haproxyMarksTheServersPatroniWouldHaveItMark(String fixture, Path source, boolean node3NoLoadBalance)
+            throws Exception {
         assertTrue(Files.isExecutable(HAPROXY), "HAProxy is required: apt-get install -y haproxy");
         List<FakeContext> contexts = List.of(FakeContext.primary("node1"), FakeContext.replica("node2"),
                 node3NoLoadBalance ? FakeContext.replica("node3", Map.of("noloadbalance", true))
@@ -87,9 +93,9 @@ class HaproxyRoutingIT {
             }
             List<Integer> restPorts = servers.stream().map(RestServer::port).toList();
             Path socket = tmp.resolve("haproxy.sock");
-            LoopbackConfig config = rewrite(Files.readAllLines(Fixtures.root().resolve("seed-haproxy").resolve(fixture)),
+            LoopbackConfig config = rewrite(Files.readAllLines(source),
                     restPorts, socket);
-            Path cfg = tmp.resolve(fixture);
+            Path cfg = tmp.resolve(source.getFileName());
             Files.writeString(cfg, config.text());
 
             haproxy = new ProcessBuilder(HAPROXY.toString(), "-f", cfg.toString(), "-db")
