@@ -27,25 +27,27 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * A real cluster for end-to-end tests: one DCS server (etcd, or ZooKeeper) and N jpatroni daemons
  * (the packaged {@code bin/jpatroni}) managing PostgreSQL 15 on loopback ports. Each node's
- * patroni.yml is a user's seed config with loopback addresses, free ports and temporary
- * directories substituted.
+ * patroni.yml is one of the project's example configs (distribution/src/conf/examples) with the
+ * scope, loopback addresses, free ports and temporary directories substituted.
  */
 final class ClusterHarness implements AutoCloseable {
 
     static final Path DIST = Path.of(System.getProperty("jpatroni.dist", "target/jpatroni")).toAbsolutePath();
     static final String SUPERUSER = "postgres";
+    /** The cluster name every node gets, whatever the example's: the tests address the cluster by it. */
+    static final String SCOPE = "otus";
 
-    /** Which DCS the cluster runs on, and the user's seed config that selects it. */
+    /** Which DCS the cluster runs on, and the example config that selects it. */
     enum DcsKind {
-        /** Debian's etcd binary; the vagrant seed config (etcd: section). */
-        ETCD("vagrant-etcd-pgbouncer.yml"),
-        /** ZooKeeper 3.9 inside the test JVM (Curator's TestingServer); the docker seed config (zookeeper: section). */
-        ZOOKEEPER("docker-zookeeper-sync.yml");
+        /** Debian's etcd binary; the etcd example (etcd3: section, a rewind user). */
+        ETCD("patroni-etcd.yml"),
+        /** ZooKeeper 3.9 inside the test JVM (Curator's TestingServer); the ZooKeeper example (synchronous mode). */
+        ZOOKEEPER("patroni-zookeeper-sync.yml");
 
-        final String seedConfig;
+        final String example;
 
-        DcsKind(String seedConfig) {
-            this.seedConfig = seedConfig;
+        DcsKind(String example) {
+            this.example = example;
         }
     }
 
@@ -73,7 +75,7 @@ final class ClusterHarness implements AutoCloseable {
     final int ttl;
     final int loopWait;
     private final boolean usePgRewind;
-    /** Keys put into bootstrap.dcs over the seed's (the cluster's first dynamic configuration). */
+    /** Keys put into bootstrap.dcs over the example's (the cluster's first dynamic configuration). */
     private final Map<String, Object> dynamicOverrides;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -260,8 +262,8 @@ final class ClusterHarness implements AutoCloseable {
         this.usePgRewind = usePgRewind;
         this.ttl = ttl;
         this.loopWait = loopWait;
-        Map<String, Object> seed = new Yaml().load(Files.readString(Fixtures.seedConfig(kind.seedConfig)));
-        Map<String, Object> auth = (Map<String, Object>) ((Map<String, Object>) seed.get("postgresql")).get("authentication");
+        Map<String, Object> example = new Yaml().load(Files.readString(Fixtures.example(kind.example)));
+        Map<String, Object> auth = (Map<String, Object>) ((Map<String, Object>) example.get("postgresql")).get("authentication");
         this.superuserPassword = String.valueOf(((Map<String, Object>) auth.get("superuser")).get("password"));
         if (kind == DcsKind.ETCD) {
             EtcdServer server = EtcdServer.start();
@@ -299,22 +301,23 @@ final class ClusterHarness implements AutoCloseable {
         }
     }
 
-    /** The vagrant seed config (etcd: section, rewind, slots, md5 pg_hba) adapted to this machine. */
+    /** The etcd example (etcd3: section, rewind user, slots, scram pg_hba) adapted to this machine. */
     @SuppressWarnings("unchecked")
     private String nodeConfig(String name, int pgPort, int restPort, Path dir) throws IOException {
-        Map<String, Object> yml = new Yaml().load(Files.readString(Fixtures.seedConfig("vagrant-etcd-pgbouncer.yml")));
+        Map<String, Object> yml = new Yaml().load(Files.readString(Fixtures.example(kind.example)));
+        yml.put("scope", SCOPE);
         yml.put("name", name);
         Map<String, Object> restapi = (Map<String, Object>) yml.get("restapi");
         restapi.put("listen", "127.0.0.1:" + restPort);
         restapi.put("connect_address", "127.0.0.1:" + restPort);
-        ((Map<String, Object>) yml.get("etcd")).put("hosts", dcs.hostPort());
+        ((Map<String, Object>) yml.get("etcd3")).put("hosts", List.of(dcs.hostPort()));
         Map<String, Object> dcs = (Map<String, Object>) ((Map<String, Object>) yml.get("bootstrap")).get("dcs");
         dcs.put("ttl", ttl);
         dcs.put("loop_wait", loopWait);
         dcs.put("retry_timeout", Math.max(3, (ttl - loopWait) / 2 - 1));
         ((Map<String, Object>) dcs.get("postgresql")).put("use_pg_rewind", usePgRewind);
         mergeInto(dcs, dynamicOverrides);
-        // The seed has no watchdog section (= automatic): where this user could write /dev/watchdog, the
+        // The example has no watchdog section (= automatic): where this user could write /dev/watchdog, the
         // tests' kill -9 of a leader would reset the machine. WatchdogIT sets its own section.
         yml.putIfAbsent("watchdog", new LinkedHashMap<>(Map.of("mode", "off")));
         Map<String, Object> pg = (Map<String, Object>) yml.get("postgresql");
@@ -341,13 +344,14 @@ final class ClusterHarness implements AutoCloseable {
     }
 
     /**
-     * The docker seed config (zookeeper: section, synchronous mode, WAL archive, rewind, slots)
+     * The ZooKeeper example (zookeeper: section, synchronous mode, WAL archive, rewind, slots)
      * adapted to this machine: loopback addresses, free ports, directories under the test's root.
      */
     @SuppressWarnings("unchecked")
     private String zooKeeperNodeConfig(String name, int pgPort, int restPort, Path dir) throws IOException {
-        Map<String, Object> yml = new Yaml().load(Files.readString(Fixtures.seedConfig(kind.seedConfig)));
-        Path archive = Files.createDirectories(root.resolve("wal_archive")); // shared, like the docker volume
+        Map<String, Object> yml = new Yaml().load(Files.readString(Fixtures.example(kind.example)));
+        Path archive = Files.createDirectories(root.resolve("wal_archive")); // shared by every member
+        yml.put("scope", SCOPE);
         yml.put("name", name);
         Map<String, Object> restapi = (Map<String, Object>) yml.get("restapi");
         restapi.put("listen", "127.0.0.1:" + restPort);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * The foundation scenario on real etcd (Debian's etcd-server, the vagrant seed config), plus a
+ * The foundation scenario on real etcd (Debian's etcd-server, the etcd example config), plus a
  * planned switchover under a continuous writer.
  */
 class ClusterIT extends FoundationScenario {

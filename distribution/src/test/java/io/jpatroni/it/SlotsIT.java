@@ -48,7 +48,7 @@ class SlotsIT {
         await("a leader and two streaming replicas", Duration.ofSeconds(120), () -> healthy(3));
     }
 
-    /** use_slots (from the seed), member_slots_ttl 3 s, a permanent physical and a logical slot, one ignore matcher. */
+    /** use_slots (from the example), member_slots_ttl 3 s, a permanent physical and a logical slot, one ignore matcher. */
     private static Map<String, Object> slotsConfiguration() {
         Map<String, Object> slots = new LinkedHashMap<>();
         slots.put("keep_me", null);

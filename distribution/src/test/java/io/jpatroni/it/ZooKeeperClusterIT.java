@@ -13,11 +13,11 @@ import org.apache.zookeeper.data.Stat;
 
 /**
  * The foundation scenario on ZooKeeper (the zookeeper: section served by the dcs-zookeeper plugin
- * zip shipped in plugins/), with the docker-zookeeper seed config and its synchronous_mode.
+ * zip shipped in plugins/), with the ZooKeeper example config and its synchronous_mode.
  */
 class ZooKeeperClusterIT extends FoundationScenario {
 
-    private static final String SCOPE = "my_cluster"; // from the seed config
+    private static final String SCOPE = ClusterHarness.SCOPE;
 
     @Override
     ClusterHarness newCluster() throws Exception {
@@ -31,7 +31,7 @@ class ZooKeeperClusterIT extends FoundationScenario {
 
     @Override
     void afterBootstrap(Node leader) throws Exception {
-        // The seed runs synchronous_mode: one replica becomes synchronous, through the sync znode.
+        // The example runs synchronous_mode: one replica becomes synchronous, through the sync znode.
         cluster.awaitSynchronousStandby(leader, Duration.ofSeconds(60));
         // The keys are where Patroni keeps them: the leader and member znodes ephemeral, the rest persistent.
         try (ZooKeeper zk = ((ZooKeeperTestServer) cluster.dcs).rawClient()) {

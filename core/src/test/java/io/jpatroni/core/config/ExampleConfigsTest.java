@@ -113,7 +113,7 @@ class ExampleConfigsTest {
         DynamicConfig dyn = DynamicConfig.fromMap(c.bootstrap().orElseThrow().dcs(), new ArrayList<>());
         assertTrue(dyn.synchronousMode());
         assertFalse(dyn.synchronousModeStrict());
-        assertEquals(0L, dyn.maximumLagOnFailover());
+        assertEquals(1048576L, dyn.maximumLagOnFailover());
         assertEquals("on", dyn.postgresqlParameters().get("archive_mode"));
         assertEquals(200, dyn.postgresqlParameters().get("max_connections"));
 
