@@ -104,7 +104,7 @@ class PluginPlatformIT {
     @Order(3)
     void aDcsSectionNoPluginServesNamesTheDirectoryAndWhatIsInstalled() throws Exception {
         Path bad = node.dir.resolve("kubernetes.yml");
-        Files.writeString(bad, Files.readString(node.config).replaceAll("(?m)^etcd:", "kubernetes:"));
+        Files.writeString(bad, Files.readString(node.config).replaceAll("(?m)^etcd3?:", "kubernetes:"));
         Process p = new ProcessBuilder(ClusterHarness.DIST.resolve("bin/jpatroni").toString(), "--validate-config",
                 bad.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
