@@ -115,11 +115,10 @@ class ExampleConfigsTest {
         assertFalse(dyn.synchronousModeStrict());
         assertEquals(1048576L, dyn.maximumLagOnFailover());
         assertEquals("on", dyn.postgresqlParameters().get("archive_mode"));
-        assertEquals(200, dyn.postgresqlParameters().get("max_connections"));
+        assertEquals(60, dyn.postgresqlParameters().get("archive_timeout"));
 
         PostgresqlConfig pg = c.postgresql();
         assertEquals(pg.superuser(), pg.rewind()); // no rewind section: pg_rewind runs as the superuser
-        assertEquals(List.of("basebackup"), pg.createReplicaMethods());
         assertEquals(Map.of("unix_socket_directories", "/var/run/postgresql"), pg.parameters());
 
         assertEquals(WatchdogConfig.Mode.OFF, c.watchdog().mode());
