@@ -13,7 +13,8 @@ command -v pgbackrest >/dev/null 2>&1 || need+=(pgbackrest)
 # The JDK: javac and java must both be there and be 17 or later (the build targets release 17).
 java_major() { # "javac 17.0.15", 'openjdk version "17.0.15" ...', 'java version "1.8.0_372"' -> 17, 17, 8
   local v
-  v=$("$1" -version 2>&1 | sed -n 's/^[^0-9]*\([0-9][0-9._]*\).*$/\1/p' | head -n 1)
+  # only the version line: "Picked up JAVA_TOOL_OPTIONS: ..." may come first and holds digits too
+  v=$("$1" -version 2>&1 | grep -E '^javac |version "' | sed -n 's/^[^0-9]*\([0-9][0-9._]*\).*$/\1/p' | head -n 1)
   v=${v#1.}
   echo "${v%%[._]*}"
 }
